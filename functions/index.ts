@@ -1,0 +1,4 @@
+// Entry module the Functions host loads (package.json "main"): importing each function file registers it with app.*.
+import { app } from "@azure/functions";
+
+app.setup({ enableHttpStream: false });
