@@ -1,0 +1,334 @@
+// The admin-edited Users table (PK "users", RK ERP user id): tolerant zod parsing, per-row status, never one bad row stops all.
+import type { TableClient, TableEntityResult } from "@azure/data-tables";
+import { z } from "zod";
+import { PermanentError } from "../../domain/errors.js";
+import { normalizeUserId } from "./keys.js";
+import { openTable, type TableStoreOptions } from "./tableClients.js";
+import { isNotFound, readEntity, updateWithEtag, type EtagRetryOptions } from "./updateWithEtag.js";
+
+export const USERS_PARTITION = "users";
+
+/** Status values the system writes to a user's row (the `status` column). */
+export const USER_STATUSES = [
+  "pending", // settings valid, not synchronised yet
+  "ok",
+  "invalid", // the row's admin columns are wrong: see lastError
+  "error", // the last sync failed for another reason: see lastError
+  "auth_required", // the user must sign in (again) or consent
+  "no_task_list", // the user's mailbox has no To Do list named TASK_LIST_NAME
+  "mailbox_not_found",
+] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const SWITCH_COLUMNS = [
+  "emails",
+  "syncAppointments",
+  "appointmentsFromOutlook",
+  "syncTasks",
+  "tasksFromOutlook",
+] as const;
+export type SwitchColumn = (typeof SWITCH_COLUMNS)[number];
+
+export interface UserSettings {
+  userId: string;
+  mailbox: string;
+  /** ERP company (kco) for items created from Outlook; required when a *FromOutlook switch is on. */
+  defaultCompany: string | undefined;
+  emails: boolean;
+  syncAppointments: boolean;
+  appointmentsFromOutlook: boolean;
+  syncTasks: boolean;
+  tasksFromOutlook: boolean;
+  status: string | undefined;
+  lastError: string | undefined;
+  lastSyncAt: string | undefined;
+  grantedScopes: string | undefined;
+  etag: string;
+}
+
+export interface UserColumnError {
+  column: string;
+  message: string;
+}
+
+export interface InvalidUser {
+  userId: string;
+  errors: UserColumnError[];
+  /** The text written to the row's lastError column. */
+  lastError: string;
+}
+
+export type UserLookup = { valid: true; user: UserSettings } | { valid: false; invalid: InvalidUser };
+
+export interface StatusUpdate {
+  status: UserStatus;
+  /** Cleared (written as "") when not given. */
+  lastError?: string;
+  /** ISO 8601; left as it is when not given. */
+  lastSyncAt?: string;
+  /** Space-separated scopes or a list; left as it is when not given. */
+  grantedScopes?: string | readonly string[];
+}
+
+/** What a test or a seeding script writes: switches default to false. */
+export interface UserInput {
+  userId: string;
+  mailbox: string;
+  defaultCompany?: string;
+  emails?: boolean;
+  syncAppointments?: boolean;
+  appointmentsFromOutlook?: boolean;
+  syncTasks?: boolean;
+  tasksFromOutlook?: boolean;
+}
+
+// ---- tolerant parsing of what Azure Storage Explorer writes ----------------------------------------------------
+
+const show = (v: unknown): string => {
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (typeof v === "bigint") return `${v}`;
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === "object") return "an object";
+  return String(v);
+};
+
+/** Int64 cells arrive as bigint (or {value,type} with type conversion off); unwrap to a plain value. */
+const unwrap = (v: unknown): unknown => {
+  if (v !== null && typeof v === "object" && !(v instanceof Date) && "value" in v && "type" in v)
+    return (v as { value: unknown }).value;
+  return v;
+};
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
+
+/**
+ * A switch: Edm.Boolean, or "true"/"True"/"TRUE"/"1"/1 (and the false forms); missing or blank = false.
+ * "yes"/"on" are refused on purpose: an admin typo must show up as a status, not be guessed at.
+ */
+export const switchSchema = z.unknown().transform((raw, ctx): boolean => {
+  const v = unwrap(raw);
+  if (isBlank(v)) return false;
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number" || typeof v === "bigint") {
+    if (Number(v) === 1) return true;
+    if (Number(v) === 0) return false;
+  }
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    if (s === "true" || s === "1") return true;
+    if (s === "false" || s === "0") return false;
+  }
+  ctx.addIssue({ code: "custom", message: `expected true/false, got ${show(v)}` });
+  return z.NEVER;
+});
+
+/** Text that may have been typed as a number (Int32/Int64/Double) in Storage Explorer. */
+const textish = (required: boolean) =>
+  z.unknown().transform((raw, ctx): string | undefined => {
+    const v = unwrap(raw);
+    if (isBlank(v)) {
+      if (required) ctx.addIssue({ code: "custom", message: "is required but empty" });
+      return undefined;
+    }
+    if (typeof v === "string") return v.trim();
+    if (typeof v === "number" && Number.isFinite(v)) return String(v);
+    if (typeof v === "bigint") return v.toString();
+    ctx.addIssue({ code: "custom", message: `expected text, got ${show(v)}` });
+    return z.NEVER;
+  });
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UPN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+const userRowSchema = z
+  .object({
+    mailbox: textish(true).superRefine((v, ctx) => {
+      if (v !== undefined && !UPN.test(v) && !GUID.test(v))
+        ctx.addIssue({
+          code: "custom",
+          message: `expected a user principal name (name@domain) or an Entra object id, got ${show(v)}`,
+        });
+    }),
+    defaultCompany: textish(false),
+    emails: switchSchema,
+    syncAppointments: switchSchema,
+    appointmentsFromOutlook: switchSchema,
+    syncTasks: switchSchema,
+    tasksFromOutlook: switchSchema,
+  })
+  .superRefine((row, ctx) => {
+    if (row.defaultCompany === undefined) {
+      const needs = (["appointmentsFromOutlook", "tasksFromOutlook"] as const).filter((k) => row[k]);
+      if (needs.length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["defaultCompany"],
+          message: `is required when ${needs.join(" or ")} is true (items from Outlook are created in this company)`,
+        });
+    }
+  });
+
+type Row = Record<string, unknown>;
+
+/** The columns an administrator maintains (status columns are the system's). */
+export const ADMIN_COLUMNS = ["mailbox", "defaultCompany", ...SWITCH_COLUMNS] as const;
+
+/** Parses one row as an admin left it. Pure: no I/O. */
+export function parseUserRow(entity: TableEntityResult<Row>): UserLookup {
+  const errors: UserColumnError[] = [];
+  const userId = entity.rowKey ?? "";
+  if (userId !== userId.trim().toUpperCase() || userId.trim() === "")
+    errors.push({
+      column: "RowKey",
+      message: `the ERP user id must be upper-case without spaces, got ${show(userId)} (use ${show(userId.trim().toUpperCase())})`,
+    });
+  // Every column present as a key (even when undefined): a missing switch then parses as false, not "required".
+  const cells = Object.fromEntries(ADMIN_COLUMNS.map((k) => [k, entity[k]]));
+  const parsed = userRowSchema.safeParse(cells);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      errors.push({ column: String(issue.path[0] ?? "row"), message: issue.message });
+  }
+  if (errors.length || !parsed.success) {
+    const lastError = errors
+      .map((e) => `${e.column}: ${e.message}`)
+      .join("; ")
+      .slice(0, 2000);
+    return { valid: false, invalid: { userId, errors, lastError } };
+  }
+  const str = (k: string): string | undefined => {
+    const v = entity[k];
+    return typeof v === "string" && v !== "" ? v : undefined;
+  };
+  return {
+    valid: true,
+    user: {
+      userId,
+      mailbox: parsed.data.mailbox!,
+      defaultCompany: parsed.data.defaultCompany,
+      emails: parsed.data.emails,
+      syncAppointments: parsed.data.syncAppointments,
+      appointmentsFromOutlook: parsed.data.appointmentsFromOutlook,
+      syncTasks: parsed.data.syncTasks,
+      tasksFromOutlook: parsed.data.tasksFromOutlook,
+      status: str("status"),
+      lastError: str("lastError"),
+      lastSyncAt: str("lastSyncAt"),
+      grantedScopes: str("grantedScopes"),
+      etag: entity.etag ?? "",
+    },
+  };
+}
+
+export class UsersTable {
+  constructor(
+    readonly client: TableClient,
+    private readonly retry: EtagRetryOptions = {},
+  ) {}
+
+  static async open(options: TableStoreOptions, retry?: EtagRetryOptions): Promise<UsersTable> {
+    return new UsersTable(await openTable(options, "Users"), retry);
+  }
+
+  /** Every row, parsed; invalid rows get status "invalid" + lastError written (once) and are returned apart. */
+  async listUsers(): Promise<{ valid: UserSettings[]; invalid: InvalidUser[] }> {
+    const valid: UserSettings[] = [];
+    const invalid: InvalidUser[] = [];
+    const rows = this.client.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${USERS_PARTITION}'` } });
+    for await (const row of rows) {
+      const result = await this.reconcile(row);
+      if (result.valid) valid.push(result.user);
+      else invalid.push(result.invalid);
+    }
+    return { valid, invalid };
+  }
+
+  /** One user by ERP id (case-insensitive); undefined when there is no row. Invalid rows are marked as in listUsers. */
+  async getUser(userId: string): Promise<UserLookup | undefined> {
+    const row = await readEntity<Row>(this.client, USERS_PARTITION, normalizeUserId(userId));
+    return row ? this.reconcile(row) : undefined;
+  }
+
+  /** Writes the system's status columns (Merge): the admin's columns are never touched. */
+  async recordStatus(userId: string, update: StatusUpdate): Promise<void> {
+    const id = normalizeUserId(userId);
+    const props: Row = {
+      partitionKey: USERS_PARTITION,
+      rowKey: id,
+      status: update.status,
+      lastError: update.lastError ?? "",
+    };
+    if (update.lastSyncAt !== undefined) props.lastSyncAt = update.lastSyncAt;
+    if (update.grantedScopes !== undefined)
+      props.grantedScopes =
+        typeof update.grantedScopes === "string" ? update.grantedScopes : update.grantedScopes.join(" ");
+    try {
+      // If-Match: * — only updates an existing row, so a status write never creates a phantom user.
+      await this.client.updateEntity(props as Row & { partitionKey: string; rowKey: string }, "Merge");
+    } catch (e) {
+      if (isNotFound(e)) throw new PermanentError("user_not_found", `No Users row for ${id}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /** Creates or replaces a user's admin columns (tests, seeding); status columns are kept. */
+  async upsertUser(input: UserInput): Promise<void> {
+    const id = normalizeUserId(input.userId);
+    await updateWithEtag<Row>(
+      this.client,
+      USERS_PARTITION,
+      id,
+      () => {
+        const row: Row = {
+          mailbox: input.mailbox,
+          emails: input.emails ?? false,
+          syncAppointments: input.syncAppointments ?? false,
+          appointmentsFromOutlook: input.appointmentsFromOutlook ?? false,
+          syncTasks: input.syncTasks ?? false,
+          tasksFromOutlook: input.tasksFromOutlook ?? false,
+        };
+        if (input.defaultCompany !== undefined) row.defaultCompany = input.defaultCompany;
+        return row;
+      },
+      { ...this.retry, mode: "Merge" },
+    );
+  }
+
+  /** Parses a row and, when its status column disagrees with the parse, corrects it (etag-checked, re-parsed on race). */
+  private async reconcile(row: TableEntityResult<Row>): Promise<UserLookup> {
+    let result = parseUserRow(row);
+    const needsWrite = (r: UserLookup, current: TableEntityResult<Row>): Row | undefined => {
+      if (!r.valid)
+        return current.status === "invalid" && current.lastError === r.invalid.lastError
+          ? undefined
+          : { status: "invalid", lastError: r.invalid.lastError };
+      // A row the admin fixed: leave "invalid" behind until the next sync records its own status.
+      return current.status === "invalid" ? { status: "pending", lastError: "" } : undefined;
+    };
+    if (!needsWrite(result, row)) return result;
+    const written = await updateWithEtag<Row>(
+      this.client,
+      USERS_PARTITION,
+      row.rowKey ?? "",
+      (current) => {
+        if (!current) return undefined; // deleted meanwhile
+        result = parseUserRow(current);
+        return needsWrite(result, current);
+      },
+      { ...this.retry, mode: "Merge", initial: row },
+    );
+    if (result.valid && written.written) {
+      const patch = written.entity ?? {};
+      result = {
+        valid: true,
+        user: {
+          ...result.user,
+          status: patch.status as string,
+          lastError: undefined,
+          etag: written.etag ?? result.user.etag,
+        },
+      };
+    }
+    return result;
+  }
+}

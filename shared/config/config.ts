@@ -1,0 +1,391 @@
+// The app settings: one zod schema over process.env, parsed once, typed and frozen; errors name every bad setting.
+import { z } from "zod";
+
+/** Graph's longest lifetime for a To Do task subscription is 4,230 minutes (70.5 h); events allow more. */
+export const MAX_SUBSCRIPTION_LIFETIME_HOURS = 70;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export type ConflictRule = "erp-wins" | "outlook-wins";
+
+export interface Config {
+  readonly storageConnection: string;
+  readonly tablePrefix: string;
+  readonly serviceBusConnection: string;
+  readonly pushQueue: string;
+  readonly pullQueue: string;
+  readonly erpInboundQueue: string;
+  /** No trailing slash, e.g. https://graph.microsoft.com/v1.0 */
+  readonly graphBaseUrl: string;
+  /** Origin only, no trailing slash, e.g. https://login.microsoftonline.com */
+  readonly authorityHost: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly subscriptionLifetimeHours: number;
+  readonly nightlySchedule: string;
+  readonly conflictRule: ConflictRule;
+  readonly taskActionType: string;
+  readonly eventDaysBack: number;
+  readonly eventDaysForward: number;
+  readonly taskListName: string;
+  readonly webhookUrl: string;
+  readonly lifecycleWebhookUrl: string;
+  readonly emailBlobContainer: string;
+  /** 32-byte key for the encrypted token cache; undefined when TOKEN_CACHE_KEY is not set. */
+  readonly tokenCacheKey: Buffer | undefined;
+}
+
+export interface ConfigIssue {
+  setting: string;
+  message: string;
+}
+
+/** Thrown by loadConfig with every problem found; messages never contain a secret's value. */
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(
+      `Invalid app settings (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `- ${i.setting}: ${i.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+// ---- field builders -------------------------------------------------------------------------------------------
+
+/** Azure portal and local.settings.json give "" for a cleared value: treat blank as not set. */
+const blankToUndefined = (v: unknown): unknown =>
+  typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v;
+
+const REQUIRED = "is required but not set";
+
+/** A string setting; `check` returns an error message or undefined. Secrets are never quoted in messages. */
+function text(options: { default?: string; check?: (v: string) => string | undefined }) {
+  const base = z
+    .string({ error: (iss) => (iss.input === undefined ? REQUIRED : "must be text") })
+    .superRefine((v, ctx) => {
+      const problem = options.check?.(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+  return z.preprocess(blankToUndefined, options.default === undefined ? base : base.default(options.default));
+}
+
+function optionalText<T>(transform: (v: string, fail: (msg: string) => never) => T) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: "must be text" })
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        try {
+          return transform(v, (message) => {
+            throw new FieldProblem(message);
+          });
+        } catch (e) {
+          if (!(e instanceof FieldProblem)) throw e;
+          ctx.addIssue({ code: "custom", message: e.message });
+          return z.NEVER;
+        }
+      }),
+  );
+}
+
+class FieldProblem extends Error {}
+
+function wholeNumber(options: { min: number; max: number; default?: number; unit: string; maxReason?: string }) {
+  const base = z
+    .string({ error: (iss) => (iss.input === undefined ? REQUIRED : "must be a whole number") })
+    .transform((v, ctx) => {
+      if (!/^\+?\d+$/.test(v)) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number of ${options.unit}, got "${v}"` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < options.min) {
+        const what = options.min === 1 ? "a positive whole number" : `at least ${options.min}`;
+        ctx.addIssue({ code: "custom", message: `must be ${what} of ${options.unit}, got ${n}` });
+        return z.NEVER;
+      }
+      if (n > options.max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be at most ${options.max} ${options.unit}${options.maxReason ? ` (${options.maxReason})` : ""}, got ${n}`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+  return z.preprocess((v) => {
+    const b = blankToUndefined(v);
+    return b === undefined && options.default !== undefined ? String(options.default) : b;
+  }, base);
+}
+
+function parseUrl(v: string): URL | undefined {
+  try {
+    return new URL(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Scheme + host only: a URL may carry a function key in its query string, so never echo it whole. */
+const origin = (u: URL): string => `${u.protocol}//${u.host}`;
+
+function urlCheck(options: { httpOnLoopback: boolean; originOnly?: boolean; reason?: string }) {
+  return (v: string): string | undefined => {
+    const u = parseUrl(v);
+    if (!u || (u.protocol !== "https:" && u.protocol !== "http:"))
+      return "must be an absolute https:// URL (e.g. https://host/path)";
+    if (u.username || u.password) return "must not contain a user name or password";
+    if (u.protocol === "http:" && !(options.httpOnLoopback && LOOPBACK_HOSTS.has(u.hostname)))
+      return options.httpOnLoopback
+        ? `must use https (plain http is allowed only for 127.0.0.1, localhost or [::1]), got ${origin(u)}`
+        : `must use https${options.reason ? ` (${options.reason})` : ""}, got ${origin(u)}`;
+    if (options.originOnly && (u.pathname !== "/" || u.search || u.hash))
+      return `must be a scheme and host only (no path or query), e.g. https://login.microsoftonline.com`;
+    return undefined;
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const SB_QUEUE = /^[A-Za-z0-9]([A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$/;
+const BLOB_CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Table names are alphanumeric, start with a letter, 3..63 chars; the longest table suffix is "ActionTypes" (11). */
+const TABLE_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,51}$/;
+
+const queueName = (fallback: string) =>
+  text({
+    default: fallback,
+    check: (v) =>
+      SB_QUEUE.test(v)
+        ? undefined
+        : `must be a Service Bus queue name (letters, digits, . _ - /; start and end with a letter or digit), got "${v}"`,
+  });
+
+// ---- NCRONTAB ---------------------------------------------------------------------------------------------------
+
+const CRON_FIELDS: { name: string; min: number; max: number; names?: string[] }[] = [
+  { name: "second", min: 0, max: 59 },
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+  },
+  { name: "day of week", min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** Checks a 6-field NCRONTAB expression ({second} {minute} {hour} {day} {month} {day-of-week}) as Azure Functions reads it. */
+export function checkNcrontab(expr: string): string | undefined {
+  if (/^%.*%$/.test(expr))
+    return "must be the NCRONTAB expression itself (e.g. 0 0 2 * * *), not a %SETTING% reference";
+  const parts = expr.split(/\s+/);
+  if (parts.length !== 6)
+    return `must be a 6-field NCRONTAB expression "{second} {minute} {hour} {day} {month} {day-of-week}" (e.g. 0 0 2 * * *), got ${parts.length} field(s): "${expr}"`;
+  for (const [i, part] of parts.entries()) {
+    const field = CRON_FIELDS[i]!;
+    const value = (s: string): number | undefined => {
+      if (/^\d+$/.test(s)) return Number(s);
+      const idx = field.names?.indexOf(s.toLowerCase()) ?? -1;
+      if (idx < 0) return undefined;
+      return field.min + idx;
+    };
+    for (const item of part.split(",")) {
+      const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
+      const bad = `has an invalid ${field.name} field "${part}" in "${expr}" (allowed ${field.min}-${field.max}, *, ranges a-b, lists a,b and steps /n)`;
+      if (!m) return bad;
+      if (m[2] !== undefined && Number(m[2]) === 0) return bad;
+      if (m[1] !== "*") {
+        for (const bound of m[1]!.split("-")) {
+          const n = value(bound);
+          if (n === undefined || n < field.min || n > field.max) return bad;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---- the schema -----------------------------------------------------------------------------------------------
+
+/** Settings the Functions host itself reads; listed in local.settings.sample.json but not part of Config. */
+export const HOST_SETTING_NAMES = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"] as const;
+
+/** Settings whose values are secret: never quoted in an error message. */
+export const SECRET_SETTINGS = new Set([
+  "STORAGE_CONNECTION",
+  "SERVICEBUS_CONNECTION",
+  "CLIENT_SECRET",
+  "TOKEN_CACHE_KEY",
+  "AzureWebJobsStorage",
+]);
+
+export const settingsSchema = z
+  .object({
+    STORAGE_CONNECTION: text({
+      check: (v) =>
+        /(^|;)\s*(AccountName|TableEndpoint|UseDevelopmentStorage)\s*=/i.test(v)
+          ? undefined
+          : "must be a Storage connection string (AccountName=…;AccountKey=… or UseDevelopmentStorage=true)",
+    }),
+    TABLE_PREFIX: text({
+      default: "",
+      check: (v) =>
+        TABLE_PREFIX.test(v)
+          ? undefined
+          : `must be letters and digits starting with a letter, at most 52 characters (table names are alphanumeric), got "${v}"`,
+    }),
+    SERVICEBUS_CONNECTION: text({
+      check: (v) =>
+        /(^|;)\s*Endpoint\s*=\s*sb:\/\//i.test(v)
+          ? undefined
+          : "must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…)",
+    }),
+    PUSH_QUEUE: queueName("msgraph-push"),
+    PULL_QUEUE: queueName("msgraph-pull"),
+    ERP_INBOUND_QUEUE: queueName("erp-inbound"),
+    GRAPH_BASE_URL: text({
+      default: "https://graph.microsoft.com/v1.0",
+      check: urlCheck({ httpOnLoopback: true }),
+    }),
+    GRAPH_AUTHORITY_HOST: text({
+      default: "https://login.microsoftonline.com",
+      check: urlCheck({ httpOnLoopback: false, originOnly: true, reason: "MSAL refuses non-https authorities" }),
+    }),
+    TENANT_ID: text({
+      check: (v) =>
+        GUID.test(v) || DOMAIN.test(v)
+          ? undefined
+          : `must be the Entra tenant id (a GUID) or its domain name (e.g. contoso.onmicrosoft.com), got "${v}"`,
+    }),
+    CLIENT_ID: text({
+      check: (v) => (GUID.test(v) ? undefined : `must be the app registration's client id (a GUID), got "${v}"`),
+    }),
+    CLIENT_SECRET: text({}),
+    SUBSCRIPTION_LIFETIME_HOURS: wholeNumber({
+      min: 1,
+      max: MAX_SUBSCRIPTION_LIFETIME_HOURS,
+      default: 48,
+      unit: "hours",
+      maxReason: "Graph's maximum for To Do task subscriptions is 4,230 minutes",
+    }),
+    NIGHTLY_SCHEDULE: text({ default: "0 0 2 * * *", check: checkNcrontab }),
+    CONFLICT_RULE: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "must be text" })
+        .default("erp-wins")
+        .superRefine((v, ctx) => {
+          if (v !== "erp-wins" && v !== "outlook-wins")
+            ctx.addIssue({ code: "custom", message: `must be "erp-wins" or "outlook-wins", got "${v}"` });
+        })
+        .transform((v) => v as ConflictRule),
+    ),
+    TASK_ACTION_TYPE: text({
+      check: (v) => (v.length <= 64 ? undefined : "must be an action type code of at most 64 characters"),
+    }),
+    EVENT_DAYS_BACK: wholeNumber({ min: 1, max: 3660, unit: "days" }),
+    EVENT_DAYS_FORWARD: wholeNumber({ min: 1, max: 3660, unit: "days" }),
+    TASK_LIST_NAME: text({
+      check: (v) => (v.length <= 255 ? undefined : "must be a To Do list name of at most 255 characters"),
+    }),
+    WEBHOOK_URL: text({ check: urlCheck({ httpOnLoopback: true }) }),
+    LIFECYCLE_WEBHOOK_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "must be text" })
+        .optional()
+        .superRefine((v, ctx) => {
+          const problem = v === undefined ? undefined : urlCheck({ httpOnLoopback: true })(v);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    ),
+    EMAIL_BLOB_CONTAINER: text({
+      default: "erp-mail-attachments",
+      check: (v) =>
+        BLOB_CONTAINER.test(v)
+          ? undefined
+          : `must be a blob container name (3-63 lower-case letters, digits and single hyphens), got "${v}"`,
+    }),
+    TOKEN_CACHE_KEY: optionalText((v, fail) => {
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0)
+        fail("must be base64 (e.g. the output of `openssl rand -base64 32`)");
+      const key = Buffer.from(v, "base64");
+      if (key.length !== 32) fail(`must be base64 of exactly 32 bytes, got ${key.length} bytes`);
+      return key;
+    }),
+  })
+  .transform((s): Config => ({
+    storageConnection: s.STORAGE_CONNECTION,
+    tablePrefix: s.TABLE_PREFIX,
+    serviceBusConnection: s.SERVICEBUS_CONNECTION,
+    pushQueue: s.PUSH_QUEUE,
+    pullQueue: s.PULL_QUEUE,
+    erpInboundQueue: s.ERP_INBOUND_QUEUE,
+    graphBaseUrl: s.GRAPH_BASE_URL.replace(/\/+$/, ""),
+    authorityHost: s.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ""),
+    tenantId: s.TENANT_ID,
+    clientId: s.CLIENT_ID,
+    clientSecret: s.CLIENT_SECRET,
+    subscriptionLifetimeHours: s.SUBSCRIPTION_LIFETIME_HOURS,
+    nightlySchedule: s.NIGHTLY_SCHEDULE,
+    conflictRule: s.CONFLICT_RULE,
+    taskActionType: s.TASK_ACTION_TYPE,
+    eventDaysBack: s.EVENT_DAYS_BACK,
+    eventDaysForward: s.EVENT_DAYS_FORWARD,
+    taskListName: s.TASK_LIST_NAME,
+    webhookUrl: s.WEBHOOK_URL,
+    lifecycleWebhookUrl: s.LIFECYCLE_WEBHOOK_URL ?? defaultLifecycleUrl(s.WEBHOOK_URL),
+    emailBlobContainer: s.EMAIL_BLOB_CONTAINER,
+    tokenCacheKey: s.TOKEN_CACHE_KEY,
+  }));
+
+/** Every app setting the schema reads, in schema order (the sample's drift check compares against this). */
+export const SETTING_NAMES = Object.freeze(Object.keys(settingsSchema.in.shape)) as readonly string[];
+
+/** Every setting local.settings.sample.json must list: the app's and the host's. */
+export const ALL_SETTING_NAMES: readonly string[] = Object.freeze([...SETTING_NAMES, ...HOST_SETTING_NAMES]);
+
+/** WEBHOOK_URL + "/lifecycle", keeping its query string (which may hold a function key). */
+export function defaultLifecycleUrl(webhookUrl: string): string {
+  const u = new URL(webhookUrl);
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}/lifecycle`;
+  return u.toString();
+}
+
+/** Parses the given environment (default process.env). Throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) input[name] = env[name];
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => {
+      const setting = String(i.path[0] ?? "(settings)");
+      return { setting, message: i.message };
+    });
+    throw new ConfigError(issues);
+  }
+  return Object.freeze(result.data);
+}
+
+let cached: Config | undefined;
+
+/** The process's settings, parsed from process.env on first use and cached. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** Forgets the cached settings (tests; or after a settings change where the host does not restart). */
+export function resetConfigCache(): void {
+  cached = undefined;
+}

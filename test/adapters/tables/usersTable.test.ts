@@ -1,0 +1,187 @@
+// Users table against Azurite: the forms Azure Storage Explorer writes, invalid rows get a readable status, valid rows load.
+import { beforeAll, describe, expect, it } from "vitest";
+import { TableClient } from "@azure/data-tables";
+import { PermanentError } from "../../../shared/domain/errors.js";
+import { parseUserRow, USERS_PARTITION, UsersTable } from "../../../shared/adapters/tables/usersTable.js";
+import { azuriteOptions } from "./tableTestOptions.js";
+
+let users: UsersTable;
+let explorer: TableClient; // plays Azure Storage Explorer: writes raw, typed cells
+
+beforeAll(async () => {
+  users = await UsersTable.open(azuriteOptions("users"));
+  explorer = users.client;
+});
+
+const base = { mailbox: "jsmith@contoso.com", defaultCompany: "1" };
+const explorerWrite = (rowKey: string, cells: Record<string, unknown>) =>
+  explorer.upsertEntity({ partitionKey: USERS_PARTITION, rowKey, ...cells }, "Replace");
+
+describe("parseUserRow: switch forms Storage Explorer writes", () => {
+  const truthy: [string, unknown][] = [
+    ["Edm.Boolean true", true],
+    ['String "true"', "true"],
+    ['String "True"', "True"],
+    ['String "TRUE"', "TRUE"],
+    ['String " true "', " true "],
+    ['String "1"', "1"],
+    ["Int32 1", 1],
+    ["Int64 1", { value: "1", type: "Int64" }],
+    ["bigint 1", 1n],
+  ];
+  const falsy: [string, unknown][] = [
+    ["Edm.Boolean false", false],
+    ['String "false"', "false"],
+    ['String "False"', "False"],
+    ['String "0"', "0"],
+    ["Int32 0", 0],
+    ["missing", undefined],
+    ['String ""', ""],
+  ];
+  it.each(truthy)("%s → true", (_, v) => {
+    const r = parseUserRow({ partitionKey: "users", rowKey: "A", etag: "e", ...base, syncTasks: v });
+    expect(r.valid && r.user.syncTasks).toBe(true);
+  });
+  it.each(falsy)("%s → false", (_, v) => {
+    const r = parseUserRow({ partitionKey: "users", rowKey: "A", etag: "e", ...base, syncTasks: v });
+    expect(r.valid).toBe(true);
+    expect(r.valid && r.user.syncTasks).toBe(false);
+  });
+
+  const invalid: [string, Record<string, unknown>, string][] = [
+    ["yes", { syncTasks: "yes" }, 'syncTasks: expected true/false, got "yes"'],
+    ["2", { emails: 2 }, "emails: expected true/false, got 2"],
+    ["Double 0.5", { syncAppointments: 0.5 }, "syncAppointments: expected true/false, got 0.5"],
+    [
+      "DateTime",
+      { tasksFromOutlook: new Date("2026-01-01T00:00:00Z") },
+      "tasksFromOutlook: expected true/false, got 2026-01-01T00:00:00.000Z",
+    ],
+    ["no mailbox", { mailbox: undefined }, "mailbox: is required but empty"],
+    [
+      "bad mailbox",
+      { mailbox: "jsmith" },
+      'mailbox: expected a user principal name (name@domain) or an Entra object id, got "jsmith"',
+    ],
+    [
+      "inbound switch without company",
+      { defaultCompany: "", tasksFromOutlook: "true" },
+      "defaultCompany: is required when tasksFromOutlook is true",
+    ],
+  ];
+  it.each(invalid)("%s → invalid, lastError names the column", (_, cells, lastError) => {
+    const r = parseUserRow({ partitionKey: "users", rowKey: "A", etag: "e", ...base, ...cells });
+    expect(r.valid).toBe(false);
+    expect(!r.valid && r.invalid.lastError).toContain(lastError);
+  });
+
+  it("accepts a company typed as a number and a GUID mailbox", () => {
+    const r = parseUserRow({
+      partitionKey: "users",
+      rowKey: "A",
+      etag: "e",
+      mailbox: "0f2e4b7c-1234-4d5e-8f90-abcdefabcdef",
+      defaultCompany: 12,
+      appointmentsFromOutlook: true,
+    });
+    expect(r.valid && r.user.defaultCompany).toBe("12");
+  });
+
+  it("reports several bad columns in one lastError", () => {
+    const r = parseUserRow({ partitionKey: "users", rowKey: "jsmith", etag: "e", mailbox: "x", syncTasks: "ja" });
+    expect(!r.valid && r.invalid.errors.map((e) => e.column)).toEqual(["RowKey", "mailbox", "syncTasks"]);
+  });
+});
+
+describe("UsersTable on Azurite", () => {
+  it("lists valid rows while marking each invalid row with status invalid and a lastError naming the column", async () => {
+    await explorerWrite("GOOD1", { ...base, syncTasks: true, emails: "True" });
+    await explorerWrite("GOOD2", { mailbox: "ann@contoso.com", syncAppointments: { value: "1", type: "Int64" } });
+    await explorerWrite("BAD1", { ...base, syncTasks: "yes" });
+    await explorerWrite("BAD2", { mailbox: "", emails: true });
+    await explorerWrite("lower", { ...base });
+
+    const { valid, invalid } = await users.listUsers();
+    expect(valid.map((u) => u.userId).sort()).toEqual(["GOOD1", "GOOD2"]);
+    expect(valid.find((u) => u.userId === "GOOD1")).toMatchObject({
+      syncTasks: true,
+      emails: true,
+      syncAppointments: false,
+    });
+    expect(valid.find((u) => u.userId === "GOOD2")).toMatchObject({
+      syncAppointments: true,
+      defaultCompany: undefined,
+    });
+    expect(invalid.map((u) => u.userId).sort()).toEqual(["BAD1", "BAD2", "lower"]);
+
+    const bad1 = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "BAD1");
+    expect(bad1.status).toBe("invalid");
+    expect(bad1.lastError).toBe('syncTasks: expected true/false, got "yes"');
+    expect(bad1.syncTasks).toBe("yes"); // the admin's value is left for the admin to fix
+    const bad2 = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "BAD2");
+    expect(bad2.lastError).toBe("mailbox: is required but empty");
+    const lower = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "lower");
+    expect(lower.lastError).toContain("RowKey: the ERP user id must be upper-case");
+    const good = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "GOOD1");
+    expect(good.status).toBeUndefined();
+  });
+
+  it("does not rewrite an unchanged invalid row, and moves a fixed row from invalid to pending", async () => {
+    await explorerWrite("FIXME", { ...base, emails: "nope" });
+    const first = await users.getUser("fixme");
+    expect(first).toMatchObject({ valid: false, invalid: { lastError: 'emails: expected true/false, got "nope"' } });
+    const etag = (await explorer.getEntity(USERS_PARTITION, "FIXME")).etag;
+    await users.getUser("FIXME");
+    expect((await explorer.getEntity(USERS_PARTITION, "FIXME")).etag).toBe(etag);
+
+    await explorer.updateEntity({ partitionKey: USERS_PARTITION, rowKey: "FIXME", emails: "false" }, "Merge");
+    const fixed = await users.getUser("FIXME");
+    expect(fixed).toMatchObject({ valid: true, user: { status: "pending", emails: false } });
+    const row = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "FIXME");
+    expect(row).toMatchObject({ status: "pending", lastError: "" });
+  });
+
+  it("getUser returns undefined for an unknown user", async () => {
+    expect(await users.getUser("NOBODY")).toBeUndefined();
+  });
+
+  it("recordStatus merges system columns without touching the admin's, and never creates a row", async () => {
+    await users.upsertUser({ userId: "jdoe", mailbox: "jdoe@contoso.com", defaultCompany: "2", syncTasks: true });
+    await users.recordStatus("JDOE", {
+      status: "no_task_list",
+      lastError: 'No To Do list named "COINS"',
+      lastSyncAt: "2026-11-30T04:00:00.000Z",
+      grantedScopes: ["Tasks.ReadWrite", "offline_access"],
+    });
+    let row = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "JDOE");
+    expect(row).toMatchObject({
+      mailbox: "jdoe@contoso.com",
+      defaultCompany: "2",
+      syncTasks: true,
+      status: "no_task_list",
+      lastError: 'No To Do list named "COINS"',
+      grantedScopes: "Tasks.ReadWrite offline_access",
+    });
+    await users.recordStatus("JDOE", { status: "ok" });
+    row = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "JDOE");
+    expect(row).toMatchObject({ status: "ok", lastError: "", lastSyncAt: "2026-11-30T04:00:00.000Z" });
+    const lookup = await users.getUser("jdoe");
+    expect(lookup).toMatchObject({ valid: true, user: { status: "ok", lastError: undefined, syncTasks: true } });
+
+    const missing = await users.recordStatus("GHOST", { status: "ok" }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(PermanentError);
+    expect((missing as PermanentError).code).toBe("user_not_found");
+    expect(await users.getUser("GHOST")).toBeUndefined();
+  });
+
+  it("upsertUser keeps status columns", async () => {
+    await users.upsertUser({ userId: "KEEP", mailbox: "k@contoso.com" });
+    await users.recordStatus("KEEP", { status: "auth_required", lastError: "sign in again" });
+    await users.upsertUser({ userId: "KEEP", mailbox: "k2@contoso.com", emails: true });
+    const lookup = await users.getUser("KEEP");
+    expect(lookup).toMatchObject({
+      valid: true,
+      user: { mailbox: "k2@contoso.com", emails: true, status: "auth_required" },
+    });
+  });
+});
