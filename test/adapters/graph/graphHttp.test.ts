@@ -1,0 +1,184 @@
+// The real Graph client over HTTPS against the simulator: bearer attached, Retry-After honoured within a bound,
+// failures mapped, and never more than 4 requests in flight per mailbox.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
+import { parseGraphBaseUrl } from "../../../shared/adapters/graph/graphHttp.js";
+import { AuthError, PermanentError, TransientError } from "../../../shared/domain/errors.js";
+import { freePort } from "../../harness/freePort.js";
+import {
+  endpointCount,
+  gatewayFor,
+  JSMITH,
+  NO_PERMS_APP,
+  startGraphSim,
+  tokenProviderFor,
+  type GraphSim,
+} from "./simGateway.js";
+
+let sim: GraphSim;
+beforeAll(async () => {
+  sim = await startGraphSim();
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+beforeEach(() => {
+  sim.clearFaults();
+  sim.resetCounters();
+});
+
+const profileCalls = () => endpointCount(sim, /^GET \/users\/\{id\}$/);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+describe("token and base URL", () => {
+  it("the MSAL token is attached by the Graph client and the profile comes back", async () => {
+    const profile = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    expect(profile.userPrincipalName).toBe(JSMITH);
+    expect(profile.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("without a valid bearer the simulator refuses: 401 → AuthError", async () => {
+    const gw = gatewayFor(sim, {
+      tokenProvider: { getToken: async () => "not-a-token" },
+      limiter: new KeyedSemaphore(4),
+    });
+    const e = await caught(gw.getProfile(JSMITH));
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).code).toBe("InvalidAuthenticationToken");
+  });
+
+  it("a token failure surfaces as the token provider's own error kind", async () => {
+    const gw = gatewayFor(sim, {
+      tokenProvider: tokenProviderFor(sim, { clientId: sim.defaultApp.clientId, clientSecret: "wrong" }),
+      limiter: new KeyedSemaphore(4),
+    });
+    const e = await caught(gw.getProfile(JSMITH));
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).code).toBe("invalid_client");
+    expect(sim.counters().total).toBe(0);
+  });
+
+  it("the app without Calendars.ReadWrite gets an AuthError on an event write", async () => {
+    const gw = gatewayFor(sim, { tokenProvider: tokenProviderFor(sim, NO_PERMS_APP), limiter: new KeyedSemaphore(4) });
+    const e = await caught(
+      gw.createEvent(JSMITH, {
+        subject: "x",
+        start: { dateTime: "2026-12-01T10:00:00", timeZone: "UTC" },
+        end: { dateTime: "2026-12-01T11:00:00", timeZone: "UTC" },
+      }),
+    );
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).code).toBe("ErrorAccessDenied");
+  });
+
+  it("an http base URL is refused (the SDK would silently drop the bearer)", () => {
+    expect(() => parseGraphBaseUrl("http://127.0.0.1:1/v1.0")).toThrow(/must be https/);
+    expect(parseGraphBaseUrl("https://graph.microsoft.com/v1.0")).toMatchObject({
+      root: "https://graph.microsoft.com",
+      version: "v1.0",
+      host: "graph.microsoft.com",
+    });
+  });
+
+  it("an unreachable Graph is a TransientError (network)", async () => {
+    const port = await freePort();
+    const gw = gatewayFor(sim, { baseUrl: `https://127.0.0.1:${port}/v1.0`, limiter: new KeyedSemaphore(4) });
+    const e = await caught(gw.getProfile(JSMITH));
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe("network");
+  });
+
+  it("a slow answer past the per-attempt timeout is a TransientError (timeout)", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 1500, times: 1 });
+    const gw = gatewayFor(sim, { timeoutMs: 300, limiter: new KeyedSemaphore(4) });
+    const e = await caught(gw.getProfile(JSMITH));
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe("timeout");
+  });
+
+  it("404 on a read is 'not there', not an error; 400 is a PermanentError", async () => {
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    expect(await gw.getEvent(JSMITH, "AAMkAGnonexistent=")).toBeUndefined();
+    const e = await caught(gw.http.send(JSMITH, { method: "GET", path: "/users/jsmith@contoso.test/nonsense" }));
+    expect(e).toBeInstanceOf(PermanentError);
+  });
+});
+
+describe("Retry-After", () => {
+  it("a 429 with a fractional Retry-After is retried after that delay", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 2.128, times: 1 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    const t0 = performance.now();
+    const profile = await gw.getProfile(JSMITH);
+    const elapsed = performance.now() - t0;
+    expect(profile.userPrincipalName).toBe(JSMITH);
+    expect(elapsed).toBeGreaterThanOrEqual(2128);
+    expect(elapsed).toBeLessThan(5000);
+    expect(profileCalls()).toBe(2);
+  });
+
+  it("a 503 with Retry-After is retried likewise", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 0.4, times: 1 });
+    const t0 = performance.now();
+    await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(profileCalls()).toBe(2);
+  });
+
+  it.each([429, 503])(
+    "a %d beyond the wait bound is not slept through: TransientError with retryAfterMs",
+    async (status) => {
+      sim.injectFault({ path: /^\/users\/[^/]+$/, status, retryAfterSeconds: 45, times: 1 });
+      const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxWaitMs: 30_000 } });
+      const t0 = performance.now();
+      const e = await caught(gw.getProfile(JSMITH));
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(e).toBeInstanceOf(TransientError);
+      expect((e as TransientError).retryAfterMs).toBe(45_000);
+      expect(profileCalls()).toBe(1);
+    },
+  );
+
+  it("after maxTries the last 429 surfaces as a TransientError", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 0.1, times: 10 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 3 } });
+    const e = await caught(gw.getProfile(JSMITH));
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe("TooManyRequests");
+    expect((e as TransientError).retryAfterMs).toBe(100);
+    expect(profileCalls()).toBe(3);
+  });
+});
+
+describe("at most 4 concurrent requests per mailbox", () => {
+  const maxConcurrent = () => Math.max(0, ...Object.values(sim.counters().maxConcurrentByMailbox));
+
+  it("12 parallel calls: the simulator never sees more than 4 at once and throttles none", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    await gw.getProfile(JSMITH); // token cached, so all 12 start together
+    sim.resetCounters();
+    const results = await Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    expect(results.every((r) => r.userPrincipalName === JSMITH)).toBe(true);
+    expect(maxConcurrent()).toBe(4);
+    expect(sim.counters().throttled).toBe(0);
+    expect(profileCalls()).toBe(12);
+  });
+
+  it("control: without the limiter the simulator's 5th concurrent request is throttled", async () => {
+    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(100), retry: { maxTries: 1 } });
+    await gw.getProfile(JSMITH);
+    sim.resetCounters();
+    const settled = await Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    expect(maxConcurrent()).toBeGreaterThan(4);
+    expect(sim.counters().throttled).toBeGreaterThan(0);
+    const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+    expect(rejected[0]?.reason).toBeInstanceOf(TransientError);
+    expect((rejected[0]?.reason as TransientError).code).toBe("ApplicationThrottled");
+  });
+});
