@@ -1,0 +1,206 @@
+// The `Rejected` table: queue messages set aside (invalid or permanently failing) with their original body and the
+// reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue.
+import { createHash } from "node:crypto";
+import { TableClient, type TableEntityResult } from "@azure/data-tables";
+import { PermanentError, TransientError } from "../../domain/errors.js";
+import { encodeKeyPart } from "../tables/keys.js";
+import { isLoopbackHttp } from "../tables/tableClients.js";
+import type { QueueSender } from "./queueSender.js";
+
+/** Strings in Azure Tables hold at most 64 KiB (32K UTF-16 units); an entity at most 1 MiB. */
+const CHUNK = 30_000;
+const MAX_CHUNKS = 30;
+
+export interface RejectedInput {
+  queue: string;
+  /** The broker's MessageId; a redelivered copy of the same message overwrites its row (idempotent). */
+  messageId: string | undefined;
+  sessionId: string | undefined;
+  deliveryCount: number | undefined;
+  enqueuedTimeUtc: Date | undefined;
+  /** Stable code: `invalid-message`, `unhandled-kind`, or the handler's PermanentError/AuthError code. */
+  code: string;
+  /** Names the field, e.g. `data.start: expected ISO 8601 date-time with offset`. */
+  reason: string;
+  /** The body as received: exact text for a string body, JSON text for a body the host had JSON-parsed. */
+  body: string;
+  bodyEncoding: "text" | "json";
+}
+
+export interface RejectedRow extends RejectedInput {
+  /** Row key: the (encoded) MessageId, or `sha256-…` of the body when there is none. */
+  id: string;
+  rejectedAt: Date;
+  replayCount: number;
+  replayedAt: Date | undefined;
+  replayMessageId: string | undefined;
+}
+
+export interface RejectedStore {
+  save(entry: RejectedInput, now?: Date): Promise<RejectedRow>;
+  list(options?: { queue?: string }): Promise<RejectedRow[]>;
+  get(queue: string, id: string): Promise<RejectedRow | undefined>;
+  markReplayed(row: RejectedRow, replayMessageId: string, at: Date): Promise<void>;
+}
+
+export interface RejectedStoreOptions {
+  connectionString: string;
+  tablePrefix?: string;
+}
+
+type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+const idFor = (e: RejectedInput) =>
+  e.messageId ? encodeKeyPart(e.messageId) : `sha256-${createHash("sha256").update(e.body).digest("hex")}`;
+
+function toEntity(row: RejectedRow): Entity {
+  const chunks: string[] = [];
+  for (let i = 0; i < row.body.length; i += CHUNK) chunks.push(row.body.slice(i, i + CHUNK));
+  if (chunks.length > MAX_CHUNKS) {
+    // Not storable: let the broker redeliver and finally dead-letter it (the body stays in the DLQ, not lost).
+    throw new TransientError(
+      "rejected-too-large",
+      `message ${row.messageId ?? row.id} is too large for the Rejected table`,
+    );
+  }
+  const entity: Entity = {
+    partitionKey: encodeKeyPart(row.queue),
+    rowKey: row.id,
+    queue: row.queue,
+    messageId: row.messageId,
+    sessionId: row.sessionId,
+    deliveryCount: row.deliveryCount,
+    enqueuedTimeUtc: row.enqueuedTimeUtc,
+    rejectedAt: row.rejectedAt,
+    code: row.code,
+    reason: row.reason,
+    bodyEncoding: row.bodyEncoding,
+    bodyLength: row.body.length,
+    bodyParts: Math.max(chunks.length, 1),
+    body: chunks[0] ?? "",
+    replayCount: row.replayCount,
+    replayedAt: row.replayedAt,
+    replayMessageId: row.replayMessageId,
+  };
+  chunks.slice(1).forEach((c, i) => (entity[`body${i + 1}`] = c));
+  return Object.fromEntries(Object.entries(entity).filter(([, v]) => v !== undefined)) as Entity;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const date = (v: unknown) => (v instanceof Date ? v : typeof v === "string" ? new Date(v) : undefined);
+
+function fromEntity(e: TableEntityResult<Record<string, unknown>>): RejectedRow {
+  const parts = typeof e.bodyParts === "number" ? e.bodyParts : 1;
+  let body = str(e.body) ?? "";
+  for (let i = 1; i < parts; i++) body += str(e[`body${i}`]) ?? "";
+  return {
+    id: e.rowKey ?? "",
+    queue: str(e.queue) ?? "",
+    messageId: str(e.messageId),
+    sessionId: str(e.sessionId),
+    deliveryCount: typeof e.deliveryCount === "number" ? e.deliveryCount : undefined,
+    enqueuedTimeUtc: date(e.enqueuedTimeUtc),
+    rejectedAt: date(e.rejectedAt) ?? new Date(0),
+    code: str(e.code) ?? "",
+    reason: str(e.reason) ?? "",
+    body,
+    bodyEncoding: e.bodyEncoding === "json" ? "json" : "text",
+    replayCount: typeof e.replayCount === "number" ? e.replayCount : 0,
+    replayedAt: date(e.replayedAt),
+    replayMessageId: str(e.replayMessageId),
+  };
+}
+
+export function createRejectedStore(options: RejectedStoreOptions): RejectedStore {
+  const client = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix ?? ""}Rejected`, {
+    allowInsecureConnection: isLoopbackHttp(options.connectionString),
+  });
+  let ready: Promise<void> | undefined;
+  const table = async () => {
+    ready ??= client.createTable().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    await ready;
+    return client;
+  };
+
+  return {
+    async save(entry, now = new Date()) {
+      const row: RejectedRow = {
+        ...entry,
+        id: idFor(entry),
+        rejectedAt: now,
+        replayCount: 0,
+        replayedAt: undefined,
+        replayMessageId: undefined,
+      };
+      const t = await table();
+      const existing = await this.get(entry.queue, row.id);
+      if (existing) {
+        row.replayCount = existing.replayCount;
+        row.replayedAt = existing.replayedAt;
+        row.replayMessageId = existing.replayMessageId;
+      }
+      await t.upsertEntity(toEntity(row), "Replace");
+      return row;
+    },
+
+    async list(opts = {}) {
+      const t = await table();
+      const filter = opts.queue ? `PartitionKey eq '${encodeKeyPart(opts.queue).replace(/'/g, "''")}'` : undefined;
+      const rows: RejectedRow[] = [];
+      for await (const e of t.listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})) {
+        rows.push(fromEntity(e));
+      }
+      return rows.sort((a, b) => b.rejectedAt.getTime() - a.rejectedAt.getTime());
+    },
+
+    async get(queue, id) {
+      const t = await table();
+      try {
+        return fromEntity(await t.getEntity<Record<string, unknown>>(encodeKeyPart(queue), id));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async markReplayed(row, replayMessageId, at) {
+      const t = await table();
+      await t.updateEntity(
+        {
+          partitionKey: encodeKeyPart(row.queue),
+          rowKey: row.id,
+          replayCount: row.replayCount + 1,
+          replayedAt: at,
+          replayMessageId,
+        },
+        "Merge",
+      );
+    },
+  };
+}
+
+/**
+ * Re-sends a rejected message's original body to its queue (same SessionId, a new MessageId so duplicate detection
+ * does not drop it) and records the replay on the row. Fix the cause first (e.g. deploy the handler for the kind).
+ */
+export async function replayRejected(
+  store: RejectedStore,
+  sender: QueueSender,
+  queue: string,
+  id: string,
+  now: Date = new Date(),
+): Promise<{ messageId: string }> {
+  const row = await store.get(queue, id);
+  if (!row) throw new PermanentError("rejected-not-found", `no rejected message ${id} for queue ${queue}`);
+  if (!row.sessionId)
+    throw new PermanentError("rejected-no-session", `rejected message ${id} has no SessionId to replay with`);
+  const base = `${row.messageId ?? row.id}-replay-${row.replayCount + 1}`;
+  const messageId = base.length <= 128 ? base : `replay-${createHash("sha256").update(base).digest("hex")}`;
+  // The original bytes as text: sent as they are (a JSON body stays byte-identical to what the handler stored).
+  await sender.send(queue, row.body, { sessionId: row.sessionId, messageId });
+  await store.markReplayed(row, messageId, now);
+  return { messageId };
+}

@@ -1,0 +1,131 @@
+// Contract of the msgraph-push queue (ERP → Outlook): appointments, tasks, emails and action types, one kind each.
+import { z } from "zod";
+import { bool, dateOrDateTime, dateTimeWithOffset, erpUser, nonEmpty } from "./fields.js";
+
+export const endNotBeforeStart = (d: { start: string; end: string }, ctx: z.core.$RefinementCtx) => {
+  if (Date.parse(d.end) < Date.parse(d.start))
+    ctx.addIssue({ code: "custom", path: ["end"], message: "must not be before start" });
+};
+
+/** Appointment fields both directions share (the push adds the action type; erp-inbound has it on the envelope). */
+export const appointmentFields = z.object({
+  subject: z.string({ error: "expected a string" }).describe("Event subject"),
+  start: dateTimeWithOffset,
+  end: dateTimeWithOffset,
+  allDay: bool,
+  location: z.string().optional(),
+  notes: z.string().optional().describe("Plain-text body of the event"),
+});
+export const appointmentData = appointmentFields
+  .extend({
+    actionType: z.string().optional().describe("ERP action type code; its description becomes the first category"),
+  })
+  .superRefine(endNotBeforeStart);
+
+export const taskStatus = z.enum(["notStarted", "inProgress", "completed", "waitingOnOthers", "deferred"]);
+export const taskPriority = z.enum(["low", "normal", "high"]);
+
+export const taskFields = z.object({
+  title: nonEmpty("Task title"),
+  due: dateOrDateTime.optional(),
+  reminder: dateTimeWithOffset.optional(),
+  status: taskStatus,
+  priority: taskPriority,
+  notes: z.string().optional(),
+});
+export const taskData = taskFields.extend({ actionType: z.string().optional() });
+
+const address = z
+  .string({ error: "expected an email address" })
+  .regex(/^[^\s@]+@[^\s@]+$/, "expected an email address");
+export const recipient = z.union([address, z.object({ address, name: z.string().optional() })], {
+  error: "expected an email address or { address, name? }",
+});
+
+export const inlineAttachment = z.object({
+  name: nonEmpty("File name"),
+  contentType: nonEmpty("MIME type"),
+  contentBytes: z.base64("expected base64").describe("File content, base64 (small files; Graph's limit is 3 MB)"),
+});
+export const blobAttachment = z.object({
+  name: nonEmpty("File name"),
+  contentType: nonEmpty("MIME type"),
+  blob: z
+    .object({
+      container: z.string().min(1).optional().describe("Defaults to the EMAIL_BLOB_CONTAINER setting"),
+      name: nonEmpty("Blob name"),
+    })
+    .describe("Claim check: the file is in Blob Storage"),
+  size: z.number().int().nonnegative().optional(),
+});
+
+export const emailData = z.object({
+  to: z.array(recipient).min(1, "expected at least one recipient"),
+  cc: z.array(recipient).optional(),
+  bcc: z.array(recipient).optional(),
+  replyTo: z.array(recipient).optional(),
+  subject: z.string({ error: "expected a string" }),
+  body: z.object({
+    contentType: z.enum(["html", "text"]),
+    content: z.string({ error: "expected a string" }),
+  }),
+  attachments: z.array(z.union([inlineAttachment, blobAttachment])).optional(),
+});
+
+export const actionTypeData = z.object({
+  company: nonEmpty("ERP company (kco) the action type belongs to"),
+  code: nonEmpty("Action type code"),
+  description: z.string({ error: "expected a string" }).describe("Matched against an Outlook event's first category"),
+});
+
+const envelope = {
+  user: erpUser,
+  outlookId: z.string().min(1).optional().describe("Set when the ERP record came from an Outlook item: link it"),
+};
+const erpKey = {
+  kco: nonEmpty("ERP company of the record"),
+  hsaRef: nonEmpty("ERP key (hsa_ref) of the appointment/task"),
+};
+
+/** appointment and task: CREATE/UPDATE carry data; DELETE may omit it (the ERP key identifies the item). */
+function itemKind<K extends string, D extends z.ZodType>(kind: K, data: D) {
+  const base = { kind: z.literal(kind), ...envelope, ...erpKey };
+  return z.discriminatedUnion("op", [
+    z.object({ ...base, op: z.enum(["CREATE", "UPDATE"]), data }),
+    z.object({ ...base, op: z.literal("DELETE"), data: data.optional() }),
+  ]);
+}
+
+export const pushAppointment = itemKind("appointment", appointmentData);
+export const pushTask = itemKind("task", taskData);
+export const pushEmail = z.object({
+  kind: z.literal("email"),
+  op: z.literal("SEND"),
+  ...envelope,
+  kco: z.string().min(1).optional(),
+  messageKey: nonEmpty(
+    "ERP's unique id of this email (idempotency key: a re-sent message with the same key is not mailed twice; " +
+      "echoed in the SENT/FAILED outcome on erp-inbound)",
+  ).max(100),
+  data: emailData,
+});
+export const pushActionType = z.object({
+  kind: z.literal("actionType"),
+  op: z.enum(["CREATE", "UPDATE", "DELETE"]),
+  ...envelope,
+  kco: z.string().min(1).optional(),
+  data: actionTypeData,
+});
+
+export const pushMessage = z
+  .discriminatedUnion("kind", [pushAppointment, pushTask, pushEmail, pushActionType])
+  .describe("msgraph-push: a message from the ERP (SessionId = user)");
+
+export type PushMessage = z.infer<typeof pushMessage>;
+export type PushKind = PushMessage["kind"];
+export type PushMessageOf<K extends PushKind> = Extract<PushMessage, { kind: K }>;
+export type AppointmentData = z.infer<typeof appointmentData>;
+export type TaskData = z.infer<typeof taskData>;
+export type EmailData = z.infer<typeof emailData>;
+export type ActionTypeData = z.infer<typeof actionTypeData>;
+export const pushKinds = ["appointment", "task", "email", "actionType"] as const satisfies readonly PushKind[];

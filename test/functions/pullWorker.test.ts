@@ -1,0 +1,105 @@
+// The pull worker: registered as a session-enabled trigger on %PULL_QUEUE%; routes by source; sets aside what it can't use.
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { InvocationContext } from "@azure/functions";
+import { runPullWorker } from "../../functions/pullWorker.js";
+import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
+import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
+import type { PullHandlers } from "../../shared/app/dispatchPull.js";
+import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
+import type { ServiceBusStandIn } from "../servicebus/index.js";
+import { createDeliveryHarness, startAppServiceBus } from "../harness/deliveryHarness.js";
+
+const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
+vi.mock("@azure/functions", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@azure/functions")>();
+  return {
+    ...real,
+    app: {
+      ...real.app,
+      serviceBusQueue: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
+    },
+  };
+});
+
+const QUEUE = "msgraph-pull";
+const rejected = createRejectedStore({ connectionString: inject("storageConnectionString"), tablePrefix: "pullwk" });
+let sb: ServiceBusStandIn;
+let sender: QueueSender;
+
+beforeAll(async () => {
+  sb = await startAppServiceBus();
+  sender = createQueueSender(sb.connectionString);
+});
+afterAll(async () => {
+  await sender?.close();
+  await sb?.stop();
+});
+
+const drainWith = async (handlers: PullHandlers) => {
+  const h = createDeliveryHarness({
+    connectionString: sb.connectionString,
+    queue: QUEUE,
+    handler: (message: unknown, context: InvocationContext) =>
+      runPullWorker(message, context, { queue: QUEUE, handlers, rejected }),
+  });
+  const r = await h.drain({ idleMs: 500 });
+  await h.stop();
+  return r;
+};
+
+describe("pull worker", () => {
+  it("is registered on the pull queue from settings, sessions on, one message per call, connection by setting name", () => {
+    expect(registrations).toEqual([
+      {
+        name: "pullWorker",
+        options: expect.objectContaining({
+          connection: "SERVICEBUS_CONNECTION",
+          queueName: "%PULL_QUEUE%",
+          isSessionsEnabled: true,
+          cardinality: "one",
+          handler: expect.any(Function),
+        }),
+      },
+    ]);
+  });
+
+  it("routes each source to its handler with the typed message", async () => {
+    const msgs: PullMessage[] = [
+      { source: "MSEVENT", subscriptionId: "sub-e", user: "ANN", changeType: "updated" },
+      { source: "RESYNC", user: "ANN", reason: "nightly" },
+      { source: "MSTASK", subscriptionId: "sub-t", user: "ANN" },
+    ];
+    for (const [i, m] of msgs.entries()) await sender.send(QUEUE, m, { sessionId: "ANN", messageId: `route-${i}` });
+    const seen: string[] = [];
+    const r = await drainWith({
+      MSEVENT: async (m) => void seen.push(`event ${m.subscriptionId} ${m.changeType}`),
+      MSTASK: async (m) => void seen.push(`task ${m.subscriptionId}`),
+      RESYNC: async (m, ctx) => void seen.push(`resync ${m.reason} #${ctx.delivery.deliveryCount}`),
+    });
+    expect(r).toMatchObject({ handled: 3, failed: 0 });
+    expect(seen).toEqual(["event sub-e updated", "resync nightly #1", "task sub-t"]);
+  });
+
+  it("sets aside a source without a handler and an invalid request, once each, naming the field", async () => {
+    await sender.send(
+      QUEUE,
+      { source: "LIFECYCLE", subscriptionId: "s", user: "BEN", lifecycleEvent: "missed" },
+      { sessionId: "BEN", messageId: "lc-1" },
+    );
+    await sender.send(QUEUE, { source: "MSEVENT", user: "BEN" }, { sessionId: "BEN", messageId: "bad-1" });
+    const r = await drainWith({ MSEVENT: async () => undefined });
+    expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
+      ["lc-1", 1, "completed"],
+      ["bad-1", 1, "completed"],
+    ]);
+    const rows = await rejected.list({ queue: QUEUE });
+    expect(rows.find((x) => x.messageId === "lc-1")).toMatchObject({
+      code: "unhandled-kind",
+      reason: "source LIFECYCLE is not handled by this version",
+    });
+    expect(rows.find((x) => x.messageId === "bad-1")).toMatchObject({
+      code: "invalid-message",
+      reason: "subscriptionId: required",
+    });
+  });
+});

@@ -1,0 +1,250 @@
+// The push worker through the host-faithful harness and the real SDK: order per session, redelivery then DLQ for
+// transient failures, invalid/unhandled/permanently failing messages set aside once in the Rejected table.
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { ServiceBusClient } from "@azure/service-bus";
+import type { InvocationContext } from "@azure/functions";
+import { runPushWorker, type PushWorkerDeps } from "../../functions/pushWorker.js";
+import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
+import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
+import type { PushHandlers } from "../../shared/app/dispatchPush.js";
+import { PermanentError, TransientError } from "../../shared/domain/errors.js";
+import { pushMessageId } from "../../shared/domain/messages/messageIds.js";
+import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
+import type { ServiceBusStandIn } from "../servicebus/index.js";
+import { createDeliveryHarness, startAppServiceBus } from "../harness/deliveryHarness.js";
+
+const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
+vi.mock("@azure/functions", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@azure/functions")>();
+  return {
+    ...real,
+    app: {
+      ...real.app,
+      serviceBusQueue: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
+    },
+  };
+});
+
+const QUEUE = "msgraph-push";
+const rejected = createRejectedStore({ connectionString: inject("storageConnectionString"), tablePrefix: "pushwk" });
+let sb: ServiceBusStandIn;
+let sender: QueueSender;
+
+beforeAll(async () => {
+  sb = await startAppServiceBus();
+  sender = createQueueSender(sb.connectionString);
+});
+afterAll(async () => {
+  await sender?.close();
+  await sb?.stop();
+});
+
+const task = (user: string, n: number): PushMessage => ({
+  kind: "task",
+  op: "UPDATE",
+  user,
+  kco: "1",
+  hsaRef: `T${n}`,
+  data: { title: `task ${n}`, status: "notStarted", priority: "normal" },
+});
+
+function harnessWith(handlers: PushHandlers, maxConcurrentSessions = 8) {
+  const deps: PushWorkerDeps = { queue: QUEUE, handlers, rejected };
+  return createDeliveryHarness({
+    connectionString: sb.connectionString,
+    queue: QUEUE,
+    maxConcurrentSessions,
+    handler: (message: unknown, context: InvocationContext) => runPushWorker(message, context, deps),
+  });
+}
+
+const sendRaw = (text: string, sessionId: string, messageId: string) =>
+  sender.send(QUEUE, text, { sessionId, messageId });
+
+describe("push worker", () => {
+  it("is registered on the push queue from settings, sessions on, one message per call, connection by setting name", () => {
+    expect(registrations).toEqual([
+      {
+        name: "pushWorker",
+        options: expect.objectContaining({
+          connection: "SERVICEBUS_CONNECTION",
+          queueName: "%PUSH_QUEUE%",
+          isSessionsEnabled: true,
+          cardinality: "one",
+          handler: expect.any(Function),
+        }),
+      },
+    ]);
+  });
+
+  it("keeps order within each session while two sessions interleave", async () => {
+    const sent: PushMessage[] = [];
+    for (let i = 1; i <= 8; i++) sent.push(task("ALICE", i), task("BOB", i));
+    await sender.sendBatch(
+      QUEUE,
+      sent.map((m) => ({ body: m, sessionId: m.user, messageId: pushMessageId(m) })),
+    );
+    const seen: string[] = [];
+    const inFlight = new Map<string, number>();
+    let maxPerUser = 0;
+    let overlapped = false;
+    // Barrier: the first call waits (≤ 5 s) until the other session has started too, so the test shows real
+    // concurrency across sessions even on a busy machine; a harness that ran sessions one by one would fail it.
+    let release!: () => void;
+    const bothStarted = new Promise<void>((r) => (release = r));
+    const timeout = setTimeout(release, 5_000);
+    const h = harnessWith(
+      {
+        task: async (m) => {
+          inFlight.set(m.user, (inFlight.get(m.user) ?? 0) + 1);
+          maxPerUser = Math.max(maxPerUser, inFlight.get(m.user) ?? 0);
+          if (inFlight.size === 2) {
+            overlapped = true;
+            release();
+          }
+          await bothStarted;
+          await new Promise((r) => setTimeout(r, 10));
+          seen.push(`${m.user}:${m.hsaRef}`);
+          const left = (inFlight.get(m.user) ?? 1) - 1;
+          if (left === 0) inFlight.delete(m.user);
+          else inFlight.set(m.user, left);
+        },
+      },
+      2,
+    );
+    const r = await h.drain({ idleMs: 500 });
+    await h.stop();
+    expect(r).toMatchObject({ handled: 16, failed: 0 });
+    const order = (user: string) => seen.filter((s) => s.startsWith(user)).map((s) => s.split(":T")[1]);
+    expect(order("ALICE")).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
+    expect(order("BOB")).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
+    clearTimeout(timeout);
+    expect(overlapped).toBe(true); // the two sessions really were processed at the same time
+    expect(maxPerUser).toBe(1); // but never two messages of one session at once
+  });
+
+  it("redelivers on a transient failure with a rising deliveryCount, then the broker dead-letters it after the 10th", async () => {
+    const m = task("TRANS", 1);
+    await sender.send(QUEUE, m, { sessionId: "TRANS", messageId: "transient-1" });
+    const counts: number[] = [];
+    const h = harnessWith({
+      task: async (_m, ctx) => {
+        counts.push(ctx.delivery.deliveryCount ?? -1);
+        throw new TransientError("graph.503", "Graph is unavailable");
+      },
+    });
+    const r = await h.drain({ idleMs: 500 });
+    await h.stop();
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(r).toMatchObject({ handled: 0, failed: 10 });
+    const dlq = sb
+      .queue(QUEUE)
+      .deadLetters()
+      .filter((d) => d.messageId === "transient-1");
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
+    // What an operator sees with the real SDK on <queue>/$DeadLetterQueue.
+    const client = new ServiceBusClient(sb.connectionString);
+    const receiver = client.createReceiver(QUEUE, { subQueueType: "deadLetter" });
+    const [dead] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    expect(dead?.messageId).toBe("transient-1");
+    expect(dead?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
+    expect(dead?.body).toEqual(m);
+    await receiver.completeMessage(dead!);
+    await client.close();
+    expect(sb.queue(QUEUE).activeCount()).toBe(0);
+  });
+
+  it.each([
+    [
+      "a start without offset",
+      '{"kind":"appointment","op":"CREATE","user":"BAD1","kco":"1","hsaRef":"H1","data":{"subject":"x","start":"2026-03-02T09:30:00","end":"2026-03-02T10:30:00+01:00","allDay":false}}',
+      "BAD1",
+      "data.start: expected ISO 8601 date-time with offset",
+    ],
+    ["text that is not JSON", "kind=appointment;user=BAD2", "BAD2", "body: not valid JSON"],
+    [
+      "a user that is not the session",
+      JSON.stringify(task("SOMEONE", 1)),
+      "BAD3",
+      'user: "SOMEONE" does not match the message\'s SessionId "BAD3"',
+    ],
+  ])(
+    "sets aside an invalid body (%s) after ONE delivery, with the reason and its original bytes",
+    async (_n, text, session, reason) => {
+      const messageId = `invalid-${session}`;
+      await sendRaw(text, session, messageId);
+      let called = 0;
+      const h = harnessWith({ task: async () => void called++, appointment: async () => void called++ });
+      const r = await h.drain({ idleMs: 500 });
+      await h.stop();
+      expect(called).toBe(0);
+      expect(r.deliveries.filter((d) => d.messageId === messageId).map((d) => [d.deliveryCount, d.outcome])).toEqual([
+        [1, "completed"],
+      ]);
+      const row = (await rejected.list({ queue: QUEUE })).find((x) => x.messageId === messageId);
+      expect(row).toMatchObject({ code: "invalid-message", reason, sessionId: session, deliveryCount: 1, body: text });
+      expect(
+        sb
+          .queue(QUEUE)
+          .deadLetters()
+          .filter((d) => d.messageId === messageId),
+      ).toEqual([]);
+      expect(h.logs.some((l) => l.level === "error" && l.text.includes(reason) && l.text.includes(messageId))).toBe(
+        true,
+      );
+    },
+  );
+
+  it("sets aside a kind without a handler and a permanent failure once, each with its reason", async () => {
+    const email: PushMessage = {
+      kind: "email",
+      op: "SEND",
+      user: "PERM",
+      messageKey: "M-1",
+      data: { to: ["a@example.com"], subject: "s", body: { contentType: "text", content: "secret body" } },
+    };
+    await sender.send(QUEUE, email, { sessionId: "PERM", messageId: pushMessageId(email) });
+    await sender.send(QUEUE, task("PERM", 9), { sessionId: "PERM", messageId: "perm-task" });
+    let calls = 0;
+    const h = harnessWith({
+      task: async () => {
+        calls++;
+        throw new PermanentError("graph.404", "the To Do list COINS does not exist");
+      },
+    });
+    const r = await h.drain({ idleMs: 500 });
+    await h.stop();
+    expect(calls).toBe(1);
+    expect(r).toMatchObject({ handled: 2, failed: 0 });
+    const rows = await rejected.list({ queue: QUEUE });
+    expect(rows.find((x) => x.messageId === pushMessageId(email))).toMatchObject({
+      code: "unhandled-kind",
+      reason: "kind email is not handled by this version",
+      body: JSON.stringify(email),
+    });
+    expect(rows.find((x) => x.messageId === "perm-task")).toMatchObject({
+      code: "graph.404",
+      reason: "permanent: the To Do list COINS does not exist",
+    });
+    expect(h.logs.some((l) => l.text.includes("secret body"))).toBe(false);
+  });
+
+  it("does not complete a message it could not set aside: the broker redelivers it", async () => {
+    await sendRaw("not json", "NOSTORE", "nostore-1");
+    const broken = { save: async () => Promise.reject(new Error("storage down")) };
+    const h = createDeliveryHarness({
+      connectionString: sb.connectionString,
+      queue: QUEUE,
+      handler: (message, context) => runPushWorker(message, context, { queue: QUEUE, handlers: {}, rejected: broken }),
+    });
+    const r = await h.drain({ idleMs: 500 });
+    await h.stop();
+    expect(r.deliveries.map((d) => d.outcome)).toEqual(Array(10).fill("abandoned"));
+    const dead = sb
+      .queue(QUEUE)
+      .deadLetters()
+      .find((d) => d.messageId === "nostore-1");
+    expect(dead?.body.toString("utf8")).toBe("not json");
+  });
+});

@@ -1,0 +1,192 @@
+// Test harness doing what the Functions host does for a session-enabled Service Bus trigger, with the real
+// @azure/service-bus client: accept a session, receive in order, call the handler, complete on success, abandon on throw.
+import { randomUUID } from "node:crypto";
+import { InvocationContext, type LogLevel } from "@azure/functions";
+import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from "@azure/service-bus";
+import { startServiceBusStandIn, type ServiceBusStandIn } from "../servicebus/index.js";
+
+export type TriggerHandler = (message: unknown, context: InvocationContext) => Promise<unknown>;
+
+export interface DeliveryHarnessOptions {
+  connectionString: string;
+  queue: string;
+  handler: TriggerHandler;
+  /** Sessions processed at the same time (host.json extensions.serviceBus.maxConcurrentSessions; default 8). */
+  maxConcurrentSessions?: number;
+  functionName?: string;
+}
+
+/** One call of the handler, as recorded by the harness. */
+export interface Delivery {
+  messageId: string | undefined;
+  sessionId: string | undefined;
+  deliveryCount: number;
+  body: unknown;
+  outcome: "completed" | "abandoned";
+  error?: unknown;
+}
+
+export interface LogLine {
+  level: LogLevel;
+  text: string;
+}
+
+export interface DrainResult {
+  handled: number;
+  failed: number;
+  deliveries: Delivery[];
+}
+
+export interface DeliveryHarness {
+  /** Processes messages until no session has a message for `idleMs` (default 1000). */
+  drain(options?: { idleMs?: number }): Promise<DrainResult>;
+  /** Everything the handler logged through its InvocationContext. */
+  logs: LogLine[];
+  stop(): Promise<void>;
+}
+
+/** The body as the Node worker hands it to the function: a JSON-parsed value when the bytes are JSON, else a string. */
+export function hostBody(message: ServiceBusReceivedMessage): unknown {
+  const raw: unknown = message.body;
+  const text = Buffer.isBuffer(raw) ? raw.toString("utf8") : typeof raw === "string" ? raw : undefined;
+  if (text === undefined) return raw; // an AMQP value/sequence body: the SDK already decoded it
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * DeliveryCount as the host reports it (1 on the first delivery). The wire header is zero-based (prior failed
+ * attempts); the .NET SDK the host uses adds 1, while the JS SDK exposes the raw header.
+ */
+export const hostDeliveryCount = (m: ServiceBusReceivedMessage) => (m.deliveryCount ?? 0) + 1;
+
+/** triggerMetadata as the host fills it for a Service Bus trigger (binding data names, camel-cased by the worker). */
+export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string, unknown> {
+  return {
+    messageId: m.messageId === undefined ? undefined : String(m.messageId),
+    sessionId: m.sessionId,
+    deliveryCount: hostDeliveryCount(m),
+    enqueuedTimeUtc: m.enqueuedTimeUtc?.toISOString(),
+    sequenceNumber: m.sequenceNumber?.toNumber(),
+    lockToken: m.lockToken,
+    contentType: m.contentType,
+    correlationId: m.correlationId,
+    applicationProperties: m.applicationProperties ?? {},
+    userProperties: m.applicationProperties ?? {},
+  };
+}
+
+const isNoSession = (error: unknown) => {
+  const e = error as { name?: string; code?: string };
+  return e.code === "ServiceTimeout" || e.code === "SessionCannotBeLocked";
+};
+
+export function createDeliveryHarness(options: DeliveryHarnessOptions): DeliveryHarness {
+  const logs: LogLine[] = [];
+  const open = new Set<ServiceBusClient>();
+  const functionName = options.functionName ?? `${options.queue}Trigger`;
+
+  /**
+   * A client per drain: the SDK asks the broker to hold a session accept for retryOptions.timeoutInMs
+   * (com.microsoft:timeout, the broker answers ~1 s before it), so that timeout is what bounds the idle wait.
+   */
+  const clientFor = (idleMs: number) =>
+    new ServiceBusClient(options.connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: Math.max(idleMs + 1_000, 2_000) },
+    });
+
+  async function runSession(receiver: ServiceBusSessionReceiver, idleMs: number, result: DrainResult) {
+    for (;;) {
+      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: idleMs });
+      if (!message) return;
+      const body = hostBody(message);
+      const context = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName,
+        triggerMetadata: hostTriggerMetadata(message),
+        logHandler: (level, ...args) => logs.push({ level, text: args.map(String).join(" ") }),
+      });
+      const delivery: Delivery = {
+        messageId: message.messageId === undefined ? undefined : String(message.messageId),
+        sessionId: message.sessionId,
+        deliveryCount: hostDeliveryCount(message),
+        body,
+        outcome: "completed",
+      };
+      result.deliveries.push(delivery);
+      try {
+        await options.handler(body, context);
+      } catch (error) {
+        delivery.outcome = "abandoned";
+        delivery.error = error;
+        result.failed++;
+        await receiver.abandonMessage(message);
+        continue;
+      }
+      await receiver.completeMessage(message);
+      result.handled++;
+    }
+  }
+
+  async function worker(client: ServiceBusClient, idleMs: number, result: DrainResult) {
+    for (;;) {
+      let receiver: ServiceBusSessionReceiver;
+      try {
+        receiver = await client.acceptNextSession(options.queue, {
+          receiveMode: "peekLock",
+          skipParsingBodyAsJson: true,
+          maxAutoLockRenewalDurationInMs: 5 * 60_000,
+        });
+      } catch (error) {
+        if (isNoSession(error)) return;
+        throw error;
+      }
+      try {
+        await runSession(receiver, idleMs, result);
+      } finally {
+        await receiver.close();
+      }
+    }
+  }
+
+  return {
+    logs,
+    async drain({ idleMs = 1000 } = {}) {
+      const result: DrainResult = { handled: 0, failed: 0, deliveries: [] };
+      const n = options.maxConcurrentSessions ?? 8;
+      const client = clientFor(idleMs);
+      open.add(client);
+      try {
+        await Promise.all(Array.from({ length: n }, () => worker(client, idleMs, result)));
+      } finally {
+        open.delete(client);
+        await client.close();
+      }
+      return result;
+    },
+    stop: async () => {
+      await Promise.allSettled([...open].map((c) => c.close()));
+      open.clear();
+    },
+  };
+}
+
+/** The app's three queues as configured in Azure: sessions on, MaxDeliveryCount 10, duplicate detection 10 min. */
+export const APP_QUEUES = ["msgraph-push", "msgraph-pull", "erp-inbound"] as const;
+
+export function startAppServiceBus(
+  overrides: { lockDurationMs?: number; duplicateDetectionWindowMs?: number; maxDeliveryCount?: number } = {},
+): Promise<ServiceBusStandIn> {
+  return startServiceBusStandIn({
+    queues: APP_QUEUES.map((name) => ({
+      name,
+      requiresSession: true,
+      maxDeliveryCount: overrides.maxDeliveryCount ?? 10,
+      lockDurationMs: overrides.lockDurationMs ?? 30_000,
+      duplicateDetectionWindowMs: overrides.duplicateDetectionWindowMs ?? 600_000,
+    })),
+  });
+}
