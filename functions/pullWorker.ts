@@ -1,28 +1,23 @@
 // Service Bus trigger for msgraph-pull (session per ERP user): validates and routes each request to its source's handler.
 import { app, type InvocationContext } from "@azure/functions";
-import { getConfig, type Config } from "../shared/config/config.js";
-import { createRejectedStore } from "../shared/adapters/servicebus/rejectedStore.js";
+import { getAppDeps } from "../shared/app/appDeps.js";
 import { deliveryInfoFrom, type DispatchOutcome } from "../shared/app/dispatchMessage.js";
-import { dispatchPull, type PullDeps, type PullHandlers } from "../shared/app/dispatchPull.js";
-
-/** The handler registry, built once per process; later issues add MSEVENT, MSTASK, RESYNC and LIFECYCLE handlers here. */
-export function buildPullHandlers(_config: Config): PullHandlers {
-  return {};
-}
+import { dispatchPull, type PullDeps } from "../shared/app/dispatchPull.js";
+import { buildPullHandlers } from "../shared/app/pullHandlers.js";
 
 export interface PullWorkerDeps extends Omit<PullDeps, "log"> {
   queue: string;
 }
 
-let defaults: PullWorkerDeps | undefined;
-function defaultDeps(): PullWorkerDeps {
+let defaults: Promise<PullWorkerDeps> | undefined;
+function defaultDeps(): Promise<PullWorkerDeps> {
   if (!defaults) {
-    const config = getConfig();
-    defaults = {
-      queue: config.pullQueue,
-      handlers: buildPullHandlers(config),
-      rejected: createRejectedStore({ connectionString: config.storageConnection, tablePrefix: config.tablePrefix }),
-    };
+    defaults = getAppDeps().then((deps) => ({
+      queue: deps.config.pullQueue,
+      handlers: buildPullHandlers(deps),
+      rejected: deps.rejected,
+    }));
+    defaults.catch(() => (defaults = undefined));
   }
   return defaults;
 }
@@ -38,7 +33,7 @@ export function runPullWorker(
 }
 
 export async function pullWorker(message: unknown, context: InvocationContext): Promise<void> {
-  await runPullWorker(message, context, defaultDeps());
+  await runPullWorker(message, context, await defaultDeps());
 }
 
 app.serviceBusQueue("pullWorker", {

@@ -1,28 +1,23 @@
 // Service Bus trigger for msgraph-push (session per ERP user): validates and routes each message to its kind's handler.
 import { app, type InvocationContext } from "@azure/functions";
-import { getConfig, type Config } from "../shared/config/config.js";
-import { createRejectedStore } from "../shared/adapters/servicebus/rejectedStore.js";
+import { getAppDeps } from "../shared/app/appDeps.js";
 import { deliveryInfoFrom, type DispatchOutcome } from "../shared/app/dispatchMessage.js";
-import { dispatchPush, type PushDeps, type PushHandlers } from "../shared/app/dispatchPush.js";
-
-/** The handler registry, built once per process; later issues add appointment, task, email and actionType handlers here. */
-export function buildPushHandlers(_config: Config): PushHandlers {
-  return {};
-}
+import { dispatchPush, type PushDeps } from "../shared/app/dispatchPush.js";
+import { buildPushHandlers } from "../shared/app/pushHandlers.js";
 
 export interface PushWorkerDeps extends Omit<PushDeps, "log"> {
   queue: string;
 }
 
-let defaults: PushWorkerDeps | undefined;
-function defaultDeps(): PushWorkerDeps {
+let defaults: Promise<PushWorkerDeps> | undefined;
+function defaultDeps(): Promise<PushWorkerDeps> {
   if (!defaults) {
-    const config = getConfig();
-    defaults = {
-      queue: config.pushQueue,
-      handlers: buildPushHandlers(config),
-      rejected: createRejectedStore({ connectionString: config.storageConnection, tablePrefix: config.tablePrefix }),
-    };
+    defaults = getAppDeps().then((deps) => ({
+      queue: deps.config.pushQueue,
+      handlers: buildPushHandlers(deps),
+      rejected: deps.rejected,
+    }));
+    defaults.catch(() => (defaults = undefined));
   }
   return defaults;
 }
@@ -38,7 +33,7 @@ export function runPushWorker(
 }
 
 export async function pushWorker(message: unknown, context: InvocationContext): Promise<void> {
-  await runPushWorker(message, context, defaultDeps());
+  await runPushWorker(message, context, await defaultDeps());
 }
 
 app.serviceBusQueue("pushWorker", {

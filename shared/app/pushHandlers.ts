@@ -1,0 +1,11 @@
+// The msgraph-push handler registry: one use case per message kind, each given the app's dependencies.
+import type { AppDeps } from "./appDeps.js";
+import type { PushHandlers } from "./dispatchPush.js";
+
+/** Kinds without an entry are set aside by the dispatcher as "not handled by this version". */
+export function buildPushHandlers(_deps: AppDeps): PushHandlers {
+  return {
+    // appointment: (message, ctx) => handleAppointmentPush(deps, message, ctx),
+    // email: (message, ctx) => handleEmailPush(deps, message, ctx),
+  };
+}

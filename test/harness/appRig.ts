@@ -1,0 +1,102 @@
+// End-to-end test rig: Azurite (from global setup) + the Graph simulator + the Service Bus stand-in + an HTTP front
+// door for the app's HTTP functions, and the app's real dependencies wired to them through the real settings schema.
+import { inject } from "vitest";
+import { randomBytes } from "node:crypto";
+import { loadConfig, type Config } from "../../shared/config/config.js";
+import { createAppDeps, type AppDeps } from "../../shared/app/appDeps.js";
+import { createQueueSender } from "../../shared/adapters/servicebus/queueSender.js";
+import { startGraphSim, type GraphSim, type SimSeed, type StartOptions } from "../graph-sim/index.js";
+import { startServiceBusStandIn, type ServiceBusStandIn } from "../servicebus/index.js";
+import { startHttpHost, type HttpHost, type HttpRoute } from "./httpHost.js";
+
+export const QUEUES = { push: "msgraph-push", pull: "msgraph-pull", inbound: "erp-inbound" } as const;
+
+export interface AppRig {
+  sim: GraphSim;
+  bus: ServiceBusStandIn;
+  host: HttpHost;
+  env: Record<string, string>;
+  config: Config;
+  deps: AppDeps;
+  /** Moves the app's clock (deps.now) by `ms`; the simulator's clock is separate (sim.advanceClock). */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+export interface AppRigOptions {
+  /** Settings to override (names as in local.settings.sample.json). */
+  env?: Record<string, string>;
+  seed?: SimSeed;
+  sim?: Omit<StartOptions, "seed" | "port">;
+  /** HTTP routes to serve (the webhook, lifecycle, admin…); they receive the rig's deps lazily. */
+  routes?: (deps: () => AppDeps) => HttpRoute[];
+  /** The app's clock start (default: real now). */
+  now?: Date;
+  maxDeliveryCount?: number;
+}
+
+export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> {
+  const sim = await startGraphSim({
+    notificationRetryBaseMs: 100,
+    ...options.sim,
+    ...(options.seed ? { seed: options.seed } : {}),
+  });
+  const bus = await startServiceBusStandIn({
+    queues: Object.values(QUEUES).map((name) => ({
+      name,
+      requiresSession: true,
+      maxDeliveryCount: options.maxDeliveryCount ?? 10,
+      lockDurationMs: 30_000,
+    })),
+  });
+  const holder: { deps?: AppDeps } = {};
+  const host = await startHttpHost(
+    options.routes?.(() => {
+      if (!holder.deps) throw new Error("app rig: deps not ready yet");
+      return holder.deps;
+    }) ?? [],
+  );
+  const env: Record<string, string> = {
+    STORAGE_CONNECTION: inject("storageConnectionString"),
+    AzureWebJobsStorage: inject("storageConnectionString"),
+    FUNCTIONS_WORKER_RUNTIME: "node",
+    TABLE_PREFIX: "t" + randomBytes(5).toString("hex"),
+    SERVICEBUS_CONNECTION: bus.connectionString,
+    PUSH_QUEUE: QUEUES.push,
+    PULL_QUEUE: QUEUES.pull,
+    ERP_INBOUND_QUEUE: QUEUES.inbound,
+    GRAPH_BASE_URL: sim.graphUrl,
+    GRAPH_AUTHORITY_HOST: sim.authorityHost,
+    TENANT_ID: sim.tenantId,
+    CLIENT_ID: sim.defaultApp.clientId,
+    CLIENT_SECRET: sim.defaultApp.clientSecret,
+    TASK_ACTION_TYPE: "TODO",
+    EVENT_DAYS_BACK: "1",
+    EVENT_DAYS_FORWARD: "21",
+    TASK_LIST_NAME: "COINS",
+    WEBHOOK_URL: `${host.baseUrl}/graph/notifications`,
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  let offset = 0;
+  const start = options.now?.getTime() ?? Date.now();
+  const startedAt = Date.now();
+  const queues = createQueueSender(config.serviceBusConnection);
+  holder.deps = await createAppDeps(config, { now: () => new Date(start + (Date.now() - startedAt) + offset), queues });
+  const deps = holder.deps;
+  return {
+    sim,
+    bus,
+    host,
+    env,
+    config,
+    deps,
+    advance: (ms) => (offset += ms),
+    stop: async () => {
+      await queues.close();
+      await host.stop();
+      await sim.stop();
+      await bus.stop();
+    },
+  };
+}

@@ -1,0 +1,376 @@
+// The Service Bus stand-in exercised with the real @azure/service-bus client over AMQP.
+import { ServiceBusClient, isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServiceBusStandIn, type ServiceBusStandIn } from "./index.js";
+
+let sb: ServiceBusStandIn;
+let client: ServiceBusClient;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  sb = await startServiceBusStandIn({
+    queues: [
+      { name: "plain" },
+      { name: "sessions", requiresSession: true },
+      { name: "retry", requiresSession: true, lockDurationMs: 5_000 },
+      { name: "dl" },
+      { name: "sched" },
+      { name: "dedupe", duplicateDetectionWindowMs: 400 },
+      { name: "shortlock", lockDurationMs: 400 },
+      { name: "renew", lockDurationMs: 600 },
+      { name: "peek", requiresSession: true },
+      { name: "fanout", requiresSession: true },
+      { name: "defer" },
+      { name: "state", requiresSession: true },
+      { name: "busy", requiresSession: true },
+    ],
+  });
+  client = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs: 5_000 } });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await sb?.stop();
+});
+
+describe("Service Bus stand-in", () => {
+  it("round-trips a JSON body with its bytes, ids and application properties", async () => {
+    const body = { kind: "appointment", user: "JSMITH", n: 1.5, nested: { ü: "ñ" } };
+    const sender = client.createSender("plain");
+    await sender.sendMessages({
+      body,
+      messageId: "id-1",
+      contentType: "application/json",
+      subject: "subj",
+      correlationId: "corr",
+      applicationProperties: { source: "erp", attempt: 3 },
+    });
+    await sender.sendMessages({ body: Buffer.from([0, 1, 2, 255]), messageId: "id-2" });
+    await sender.close();
+
+    const stored = sb.queue("plain").messages();
+    expect(stored).toHaveLength(2);
+    expect(stored[0]?.body.equals(Buffer.from(JSON.stringify(body)))).toBe(true);
+    expect(stored[0]?.bodyJson).toEqual(body);
+    expect(stored[0]?.applicationProperties).toEqual({ source: "erp", attempt: 3 });
+    expect(stored[1]?.body.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
+    expect(sb.queue("plain").activeCount()).toBe(2);
+
+    const receiver = client.createReceiver("plain");
+    const got = await receiver.receiveMessages(2, { maxWaitTimeInMs: 2_000 });
+    expect(got.map((m) => m.messageId)).toEqual(["id-1", "id-2"]);
+    const [first, second] = got as [ServiceBusReceivedMessage, ServiceBusReceivedMessage];
+    expect(first.body).toEqual(body);
+    expect(first.contentType).toBe("application/json");
+    expect(first.subject).toBe("subj");
+    expect(first.correlationId).toBe("corr");
+    expect(first.applicationProperties).toEqual({ source: "erp", attempt: 3 });
+    expect(first.deliveryCount).toBe(0);
+    expect(first.sequenceNumber?.toNumber()).toBe(stored[0]?.sequenceNumber);
+    expect(first.lockToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.lockedUntilUtc!.getTime()).toBeGreaterThan(Date.now() + 20_000);
+    expect(first.enqueuedTimeUtc!.getTime()).toBe(stored[0]?.enqueuedTimeUtc.getTime());
+    expect(Buffer.isBuffer(second.body) && second.body.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
+    await receiver.completeMessage(first);
+    await receiver.completeMessage(second);
+    await expect(receiver.completeMessage(first)).rejects.toThrow();
+    await receiver.close();
+    expect(
+      sb
+        .queue("plain")
+        .messages()
+        .map((m) => m.state),
+    ).toEqual(["completed", "completed"]);
+    expect(sb.queue("plain").activeCount()).toBe(0);
+  });
+
+  it("keeps order within each session while two sessions interleave, one receiver per session", async () => {
+    const sender = client.createSender("sessions");
+    for (let i = 0; i < 5; i++) {
+      await sender.sendMessages([
+        { body: { i }, sessionId: "A" },
+        { body: { i }, sessionId: "B" },
+      ]);
+    }
+    await sender.close();
+    const r1 = await client.acceptNextSession("sessions");
+    const r2 = await client.acceptNextSession("sessions");
+    expect([r1.sessionId, r2.sessionId].sort()).toEqual(["A", "B"]);
+    // The second receiver cannot take a session the first one holds.
+    await expect(client.acceptSession("sessions", r1.sessionId)).rejects.toSatisfy(
+      (e: unknown) => isServiceBusError(e) && e.code === "SessionCannotBeLocked",
+    );
+    const seen: Record<string, number[]> = { A: [], B: [] };
+    const drain = async (r: typeof r1) => {
+      for (;;) {
+        const batch = await r.receiveMessages(2, { maxWaitTimeInMs: 300 });
+        if (batch.length === 0) return;
+        for (const m of batch) {
+          expect(m.sessionId).toBe(r.sessionId);
+          seen[r.sessionId]?.push((m.body as { i: number }).i);
+          await r.completeMessage(m);
+        }
+      }
+    };
+    await Promise.all([drain(r1), drain(r2)]);
+    expect(seen).toEqual({ A: [0, 1, 2, 3, 4], B: [0, 1, 2, 3, 4] });
+    await r1.close();
+    await r2.close();
+  });
+
+  it("raises the delivery count on each abandon and dead-letters after the 10th delivery", async () => {
+    const sender = client.createSender("retry");
+    await sender.sendMessages({ body: { bad: true }, sessionId: "U1", messageId: "poison" });
+    await sender.close();
+    const receiver = await client.acceptSession("retry", "U1");
+    const counts: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+      expect(m).toBeDefined();
+      counts.push(m!.deliveryCount!);
+      if (i > 0) expect(m!.applicationProperties?.attempt).toBe(i - 1);
+      await receiver.abandonMessage(m!, { attempt: i });
+    }
+    expect(counts).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    await receiver.close();
+
+    const dead = sb.queue("retry").deadLetters();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({
+      messageId: "poison",
+      deadLetterReason: "MaxDeliveryCountExceeded",
+      deliveryCount: 10,
+    });
+    const dlq = client.createReceiver("retry", { subQueueType: "deadLetter" });
+    const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    expect(d?.messageId).toBe("poison");
+    expect(d?.sessionId).toBe("U1");
+    expect(d?.body).toEqual({ bad: true });
+    expect(d?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
+    expect(d?.deadLetterErrorDescription).toMatch(/10 delivery attempts/);
+    expect(d?.deadLetterSource).toBe("retry");
+    expect(d?.applicationProperties?.attempt).toBe(9);
+    await dlq.completeMessage(d!);
+    await dlq.close();
+    expect(sb.queue("retry").deadLetters()).toHaveLength(0);
+  });
+
+  it("dead-letters explicitly with reason and description readable from the DLQ", async () => {
+    const sender = client.createSender("dl");
+    await sender.sendMessages({ body: "{not json", messageId: "x1", applicationProperties: { keep: "me" } });
+    await sender.close();
+    const receiver = client.createReceiver("dl");
+    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    await receiver.deadLetterMessage(m!, {
+      deadLetterReason: "InvalidBody",
+      deadLetterErrorDescription: "data.start: Required",
+    });
+    await receiver.close();
+    expect(sb.queue("dl").activeCount()).toBe(0);
+    expect(sb.queue("dl").deadLetters()[0]).toMatchObject({
+      messageId: "x1",
+      deadLetterReason: "InvalidBody",
+      deadLetterErrorDescription: "data.start: Required",
+      state: "deadlettered",
+    });
+    const dlq = client.createReceiver("dl", { subQueueType: "deadLetter" });
+    const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    expect(d?.deadLetterReason).toBe("InvalidBody");
+    expect(d?.deadLetterErrorDescription).toBe("data.start: Required");
+    expect(d?.applicationProperties?.keep).toBe("me");
+    expect(d?.body).toBe("{not json");
+    await dlq.completeMessage(d!);
+    await dlq.close();
+  });
+
+  it("hides scheduled messages until due and lets them be cancelled", async () => {
+    const sender = client.createSender("sched");
+    const due = new Date(Date.now() + 1_200);
+    const [keep] = await sender.scheduleMessages({ body: "later", messageId: "s1" }, due);
+    const [cancel] = await sender.scheduleMessages({ body: "never", messageId: "s2" }, due);
+    await sender.sendMessages({ body: "via-annotation", messageId: "s3", scheduledEnqueueTimeUtc: due });
+    expect(sb.queue("sched").scheduledCount()).toBe(3);
+    await sender.cancelScheduledMessages(cancel!);
+    expect(sb.queue("sched").scheduledCount()).toBe(2);
+    expect(keep!.toNumber()).toBeGreaterThan(0);
+
+    const receiver = client.createReceiver("sched");
+    expect(await receiver.receiveMessages(5, { maxWaitTimeInMs: 400 })).toHaveLength(0);
+    const peeked = await receiver.peekMessages(5);
+    expect(peeked.map((p) => p.state)).toEqual(["scheduled", "scheduled"]);
+    const got: ServiceBusReceivedMessage[] = [];
+    const deadline = Date.now() + 5_000;
+    while (got.length < 2 && Date.now() < deadline) {
+      got.push(...(await receiver.receiveMessages(5, { maxWaitTimeInMs: 500 })));
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
+    expect(got.map((m) => m.body).sort()).toEqual(["later", "via-annotation"]);
+    const later = got.find((m) => m.messageId === "s1");
+    expect(later?.sequenceNumber?.toNumber()).toBe(keep!.toNumber());
+    expect(later?.scheduledEnqueueTimeUtc?.getTime()).toBe(due.getTime());
+    for (const m of got) await receiver.completeMessage(m);
+    await receiver.close();
+    await sender.close();
+    await expect(sender.cancelScheduledMessages(cancel!)).rejects.toThrow();
+  });
+
+  it("drops a duplicate MessageId inside the detection window and accepts it after", async () => {
+    const sender = client.createSender("dedupe");
+    await sender.sendMessages({ body: 1, messageId: "same" });
+    await sender.sendMessages({ body: 2, messageId: "same" });
+    await sender.sendMessages({ body: 3, messageId: "other" });
+    expect(
+      sb
+        .queue("dedupe")
+        .messages()
+        .map((m) => m.bodyJson),
+    ).toEqual([1, 3]);
+    expect(sb.queue("dedupe").duplicateCount()).toBe(1);
+    await sleep(450);
+    await sender.sendMessages({ body: 4, messageId: "same" });
+    expect(
+      sb
+        .queue("dedupe")
+        .messages()
+        .map((m) => m.bodyJson),
+    ).toEqual([1, 3, 4]);
+    await sender.close();
+  });
+
+  it("redelivers a message whose lock expired, with a higher delivery count", async () => {
+    const sender = client.createSender("shortlock");
+    await sender.sendMessages({ body: "x", messageId: "l1" });
+    await sender.close();
+    const receiver = client.createReceiver("shortlock", { maxAutoLockRenewalDurationInMs: 0 });
+    const [m1] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    expect(m1?.deliveryCount).toBe(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
+    await sleep(450);
+    await expect(receiver.completeMessage(m1!)).rejects.toSatisfy(
+      (e: unknown) => isServiceBusError(e) && e.code === "MessageLockLost",
+    );
+    const [m2] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    expect(m2?.messageId).toBe("l1");
+    expect(m2?.deliveryCount).toBe(1);
+    await receiver.completeMessage(m2!);
+    await receiver.close();
+  });
+
+  it("renewLock extends the lock past its original expiry", async () => {
+    const sender = client.createSender("renew");
+    await sender.sendMessages({ body: "x", messageId: "r1" });
+    await sender.close();
+    const receiver = client.createReceiver("renew", { maxAutoLockRenewalDurationInMs: 0 });
+    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const before = m!.lockedUntilUtc!.getTime();
+    await sleep(350);
+    const until = await receiver.renewMessageLock(m!);
+    expect(until.getTime()).toBeGreaterThan(before);
+    await sleep(400); // past the original expiry, inside the renewed one
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 100 })).toHaveLength(0);
+    await receiver.completeMessage(m!);
+    await receiver.close();
+    expect(sb.queue("renew").messages()[0]?.state).toBe("completed");
+  });
+
+  it("peeks without locking, from a sequence number and per session", async () => {
+    const sender = client.createSender("peek");
+    await sender.sendMessages([
+      { body: "a", sessionId: "P" },
+      { body: "b", sessionId: "Q" },
+      { body: "c", sessionId: "P" },
+    ]);
+    await sender.close();
+    const receiver = await client.acceptSession("peek", "P");
+    const inSession = await receiver.peekMessages(10);
+    expect(inSession.map((m) => m.body)).toEqual(["a", "c"]);
+    expect(inSession[0]?.lockToken).toBeUndefined();
+    const all = sb.queue("peek").messages();
+    const fromSecond = await receiver.peekMessages(10, { fromSequenceNumber: inSession[1]!.sequenceNumber! });
+    expect(fromSecond.map((m) => m.body)).toEqual(["c"]);
+    expect(all.every((m) => m.deliveryCount === 0)).toBe(true);
+    const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 500 });
+    expect(got.map((m) => m.body)).toEqual(["a", "c"]);
+    for (const m of got) await receiver.completeMessage(m);
+    await receiver.close();
+  });
+
+  it("accepts a batch send of 1,000 messages in a few transfers, all delivered", async () => {
+    const sender = client.createSender("fanout");
+    const msgs = Array.from({ length: 1_000 }, (_, i) => ({
+      body: { source: "RESYNC", user: `U${i}` },
+      sessionId: `U${i}`,
+      messageId: `resync-U${i}`,
+    }));
+    let batch = await sender.createMessageBatch();
+    let batches = 0;
+    for (const m of msgs) {
+      if (!batch.tryAddMessage(m)) {
+        await sender.sendMessages(batch);
+        batches++;
+        batch = await sender.createMessageBatch();
+        expect(batch.tryAddMessage(m)).toBe(true);
+      }
+    }
+    await sender.sendMessages(batch);
+    batches++;
+    await sender.close();
+    const q = sb.queue("fanout");
+    expect(q.enqueuedCount()).toBe(1_000);
+    expect(q.transferCount()).toBe(batches);
+    expect(q.batchTransferCount()).toBe(batches);
+    expect(batches).toBeLessThan(10);
+    expect(new Set(q.messages().map((m) => m.messageId)).size).toBe(1_000);
+    expect(q.messages()[999]?.bodyJson).toEqual({ source: "RESYNC", user: "U999" });
+    const r = await client.acceptSession("fanout", "U999");
+    const [m] = await r.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    expect(m?.body).toEqual({ source: "RESYNC", user: "U999" });
+    await r.completeMessage(m!);
+    await r.close();
+  });
+
+  it("defers a message and receives it back by sequence number", async () => {
+    const sender = client.createSender("defer");
+    await sender.sendMessages({ body: "d", messageId: "d1" });
+    await sender.close();
+    const receiver = client.createReceiver("defer");
+    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    await receiver.deferMessage(m!);
+    expect(sb.queue("defer").messages()[0]?.state).toBe("deferred");
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
+    const [again] = await receiver.receiveDeferredMessages(m!.sequenceNumber!);
+    expect(again?.body).toBe("d");
+    expect(again?.deliveryCount).toBe(1);
+    await receiver.completeMessage(again!);
+    expect(sb.queue("defer").messages()[0]?.state).toBe("completed");
+    await receiver.close();
+  });
+
+  it("keeps session state and renews the session lock", async () => {
+    const receiver = await client.acceptSession("state", "S1");
+    await receiver.setSessionState({ cursor: 42 });
+    expect(await receiver.getSessionState()).toEqual({ cursor: 42 });
+    const before = receiver.sessionLockedUntilUtc.getTime();
+    await sleep(20);
+    expect((await receiver.renewSessionLock()).getTime()).toBeGreaterThan(before);
+    await receiver.close();
+  });
+
+  it("answers unknown queues with not-found and times out when no session is free", async () => {
+    const sender = client.createSender("nope");
+    await expect(sender.sendMessages({ body: 1 })).rejects.toSatisfy(
+      (e: unknown) => isServiceBusError(e) && e.code === "MessagingEntityNotFound",
+    );
+    await sender.close();
+    const quick = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 1_500 } });
+    const started = Date.now();
+    await expect(quick.acceptNextSession("busy")).rejects.toSatisfy((e: unknown) => isServiceBusError(e));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // A session-enabled queue refuses a sender without SessionId.
+    const s = quick.createSender("busy");
+    await expect(s.sendMessages({ body: 1 })).rejects.toThrow(/SessionId/);
+    await quick.close();
+  });
+});
