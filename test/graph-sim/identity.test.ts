@@ -1,0 +1,188 @@
+// Tests of the simulated identity platform and Graph's bearer / permission checks.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGraphSim, type GraphSim } from "./index.js";
+import { appToken, graph } from "./testkit.js";
+
+let sim: GraphSim;
+beforeAll(async () => {
+  sim = await startGraphSim();
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+const form = (o: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(o) });
+
+describe("token endpoint", () => {
+  it("issues a JWT for client credentials with the app's roles", async () => {
+    const t = await appToken(sim);
+    const claims = JSON.parse(Buffer.from(t.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      aud: "https://graph.microsoft.com",
+      tid: sim.tenantId,
+      appid: sim.defaultApp.clientId,
+    });
+    expect(claims.roles).toContain("Calendars.ReadWrite");
+    expect(typeof claims.exp).toBe("number");
+  });
+
+  it.each([
+    [{ client_secret: "wrong" }, 401, "invalid_client"],
+    [{ client_id: "99999999-9999-4999-8999-999999999999" }, 400, "unauthorized_client"],
+    [{ scope: "Calendars.Read" }, 400, "invalid_scope"],
+    [{ grant_type: "password" }, 400, "unsupported_grant_type"],
+  ])("refuses %o with %i %s", async (override, status, error) => {
+    const r = await fetch(
+      sim.tokenEndpoint,
+      form({
+        client_id: sim.defaultApp.clientId,
+        client_secret: sim.defaultApp.clientSecret,
+        grant_type: "client_credentials",
+        scope: "https://graph.microsoft.com/.default",
+        ...override,
+      }),
+    );
+    expect(r.status).toBe(status);
+    const b = (await r.json()) as { error: string; error_codes: number[] };
+    expect(b.error).toBe(error);
+    expect(b.error_codes.length).toBe(1);
+  });
+
+  it("serves OpenID metadata and instance discovery pointing at itself", async () => {
+    const meta = (await (
+      await fetch(`${sim.authorityHost}/${sim.tenantId}/v2.0/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
+    expect(meta.token_endpoint).toBe(sim.tokenEndpoint);
+    expect(meta.authorization_endpoint).toBe(`${sim.baseUrl}/${sim.tenantId}/oauth2/v2.0/authorize`);
+    const inst = (await (await fetch(`${sim.baseUrl}/common/discovery/instance?api-version=1.1`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(inst.tenant_discovery_endpoint).toContain("/.well-known/openid-configuration");
+  });
+
+  it("runs the authorization-code flow (PKCE) and refreshes a delegated token", async () => {
+    const verifier = "a".repeat(50);
+    const challenge = (await import("node:crypto")).createHash("sha256").update(verifier).digest("base64url");
+    const q = new URLSearchParams({
+      client_id: sim.defaultApp.clientId,
+      redirect_uri: "https://localhost/cb",
+      scope: "Calendars.ReadWrite offline_access openid",
+      state: "s1",
+      login_hint: "jsmith@contoso.test",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
+    const a = await fetch(`${sim.authorityHost}/${sim.tenantId}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
+    expect(a.status).toBe(302);
+    const loc = new URL(a.headers.get("location")!);
+    expect(loc.searchParams.get("state")).toBe("s1");
+    const code = loc.searchParams.get("code")!;
+    const base = {
+      client_id: sim.defaultApp.clientId,
+      client_secret: sim.defaultApp.clientSecret,
+      redirect_uri: "https://localhost/cb",
+      scope: "Calendars.ReadWrite offline_access",
+    };
+    const bad = await fetch(
+      sim.tokenEndpoint,
+      form({ ...base, grant_type: "authorization_code", code, code_verifier: "wrong" }),
+    );
+    expect(bad.status).toBe(400);
+    const a2 = await fetch(`${sim.authorityHost}/${sim.tenantId}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
+    const code2 = new URL(a2.headers.get("location")!).searchParams.get("code")!;
+    const r = await fetch(
+      sim.tokenEndpoint,
+      form({ ...base, grant_type: "authorization_code", code: code2, code_verifier: verifier }),
+    );
+    expect(r.status).toBe(200);
+    const t = (await r.json()) as { access_token: string; refresh_token: string; id_token: string; scope: string };
+    expect(t.scope).toContain("https://graph.microsoft.com/Calendars.ReadWrite");
+    const me = await graph(sim, t.access_token)("GET", "/me");
+    expect(me.status).toBe(200);
+    expect(me.body.userPrincipalName).toBe("jsmith@contoso.test");
+    // the code is single-use
+    expect(
+      (
+        await fetch(
+          sim.tokenEndpoint,
+          form({ ...base, grant_type: "authorization_code", code: code2, code_verifier: verifier }),
+        )
+      ).status,
+    ).toBe(400);
+    const rr = await fetch(
+      sim.tokenEndpoint,
+      form({ ...base, grant_type: "refresh_token", refresh_token: t.refresh_token }),
+    );
+    expect(rr.status).toBe(200);
+    expect(((await rr.json()) as { access_token: string }).access_token).toBeTruthy();
+  });
+});
+
+describe("bearer and permissions", () => {
+  it.each([
+    ["no header", undefined, "Access token is empty."],
+    ["garbage", "not-a-jwt", undefined],
+  ])("401 InvalidAuthenticationToken with %s", async (_n, token, msg) => {
+    const r = await graph(sim, token)("GET", "/users/jsmith@contoso.test");
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe("InvalidAuthenticationToken");
+    expect(r.body.error.innerError["request-id"]).toMatch(/[0-9a-f-]{36}/);
+    if (msg) expect(r.body.error.message).toBe(msg);
+  });
+
+  it("401 for an expired token", async () => {
+    const r = await graph(sim, sim.issueToken({ expiresInSeconds: -10 }))("GET", "/users/jsmith@contoso.test");
+    expect(r.status).toBe(401);
+    expect(r.body.error.message).toMatch(/expired/);
+  });
+
+  it("/me with an app token is 400 as Graph; /users/{upn} works", async () => {
+    const g = graph(sim, await appToken(sim));
+    const me = await g("GET", "/me");
+    expect(me.status).toBe(400);
+    expect(me.body.error.message).toBe("/me request is only valid with delegated authentication flow.");
+    const u = await g("GET", "/users/JSMITH@contoso.test");
+    expect(u.body).toMatchObject({ displayName: "JSMITH", userPrincipalName: "jsmith@contoso.test" });
+    expect((await g("GET", `/users/${u.body.id}`)).body.id).toBe(u.body.id);
+    expect((await g("GET", "/users/nobody@contoso.test")).status).toBe(404);
+  });
+
+  it("enforces permissions per resource for an app without them", async () => {
+    const g = graph(sim, await appToken(sim, "22222222-2222-4222-8222-222222222222", "no-perms-secret"));
+    expect((await g("GET", "/users/jsmith@contoso.test")).status).toBe(200);
+    const ev = await g("GET", "/users/jsmith@contoso.test/events");
+    expect([ev.status, ev.body.error.code]).toEqual([403, "ErrorAccessDenied"]);
+    const send = await g("POST", "/users/jsmith@contoso.test/sendMail", {
+      message: { toRecipients: [{ emailAddress: { address: "a@b.c" } }] },
+    });
+    expect(send.status).toBe(403);
+    const todo = await g("GET", "/users/jsmith@contoso.test/todo/lists");
+    expect(todo.status).toBe(403);
+  });
+
+  it("read-only calendar permission may read but not write", async () => {
+    const g = graph(sim, sim.issueToken({ roles: ["Calendars.Read"] }));
+    expect((await g("GET", "/users/jsmith@contoso.test/events")).status).toBe(200);
+    const w = await g("POST", "/users/jsmith@contoso.test/events", {
+      subject: "x",
+      start: { dateTime: "2030-01-01T10:00:00", timeZone: "UTC" },
+      end: { dateTime: "2030-01-01T11:00:00", timeZone: "UTC" },
+    });
+    expect([w.status, w.body.error.code]).toEqual([403, "ErrorAccessDenied"]);
+  });
+
+  it("a delegated token reaches only its own mailbox", async () => {
+    const g = graph(sim, sim.issueToken({ user: "jsmith@contoso.test" }));
+    expect((await g("GET", "/me/events")).status).toBe(200);
+    expect((await g("GET", "/users/adoe@contoso.test/events")).status).toBe(403);
+  });
+
+  it("masterCategories (the mailbox's category list) needs MailboxSettings.Read", async () => {
+    const without = graph(sim, await appToken(sim));
+    expect((await without("GET", "/users/jsmith@contoso.test/outlook/masterCategories")).status).toBe(403);
+    const withPerm = graph(sim, sim.issueToken({ roles: ["MailboxSettings.Read"] }));
+    const r = await withPerm("GET", "/users/jsmith@contoso.test/outlook/masterCategories");
+    expect(r.body.value.map((c: { displayName: string }) => c.displayName)).toEqual(["Meeting", "Site visit"]);
+  });
+});

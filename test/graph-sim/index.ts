@@ -1,0 +1,262 @@
+// Microsoft Graph simulator: starts an HTTPS server on loopback and exposes a programmatic handle for tests.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { ensureDevCert } from "../harness/devCert.js";
+import { control } from "./control.js";
+import type { SimCore, SimOptions } from "./core.js";
+import { createEvent as createEv, deleteEvent as deleteEv, updateEvent as updateEv } from "./events.js";
+import { Faults, endpointKey, type Counters, type FaultSpec } from "./faults.js";
+import { GraphError, newRequestId, readBody, type SimRequest, type SimResponse } from "./http.js";
+import { Identity } from "./identity.js";
+import { Uploads } from "./mail.js";
+import { handleGraph } from "./router.js";
+import { defaultSeed, type SimSeed } from "./seed.js";
+import { Store } from "./store.js";
+import { Subscriptions } from "./subscriptions.js";
+import { createTask as createT, deleteTask as deleteT, getList, renderList, updateTask as updateT } from "./todo.js";
+import type { DeliveredNotification, GraphEvent, SentMessage, Subscription, TodoList, TodoTask } from "./types.js";
+
+export type { SimSeed } from "./seed.js";
+export { defaultSeed, loadSeedFile } from "./seed.js";
+export type { FaultSpec, Counters } from "./faults.js";
+export type { SimOptions } from "./core.js";
+export type * from "./types.js";
+
+export interface GraphSim {
+  baseUrl: string;
+  graphUrl: string;
+  authorityHost: string;
+  tenantId: string;
+  tokenEndpoint: string;
+  caPath: string;
+  defaultApp: { clientId: string; clientSecret: string };
+  seed: SimSeed;
+  injectFault(f: FaultSpec): void;
+  clearFaults(): void;
+  setConcurrencyLimit(n: number): void;
+  counters(): Counters;
+  resetCounters(): void;
+  events(mailbox: string): GraphEvent[];
+  createEvent(mailbox: string, e: Partial<GraphEvent> | Record<string, unknown>): GraphEvent;
+  updateEvent(mailbox: string, id: string, patch: Partial<GraphEvent> | Record<string, unknown>): GraphEvent;
+  deleteEvent(mailbox: string, id: string): void;
+  todoLists(mailbox: string): TodoList[];
+  tasks(mailbox: string, listId: string): TodoTask[];
+  createTask(mailbox: string, listId: string, t: Partial<TodoTask> | Record<string, unknown>): TodoTask;
+  updateTask(mailbox: string, listId: string, id: string, patch: Partial<TodoTask> | Record<string, unknown>): TodoTask;
+  deleteTask(mailbox: string, listId: string, id: string): void;
+  sentMail(mailbox: string): SentMessage[];
+  subscriptions(): Subscription[];
+  triggerLifecycle(
+    subscriptionId: string,
+    event: "reauthorizationRequired" | "subscriptionRemoved" | "missed",
+  ): Promise<void>;
+  notificationFaults: { duplicateNext(n?: number): void; dropNext(n?: number): void; delayNextMs(ms: number): void };
+  deliveredNotifications(): DeliveredNotification[];
+  /** Resolves once at least n notifications (change or lifecycle) were answered 2xx since start. */
+  waitForDeliveries(n: number, timeoutMs?: number): Promise<DeliveredNotification[]>;
+  /** Resolves when no notification is queued, retrying or in flight. */
+  notificationsIdle(timeoutMs?: number): Promise<void>;
+  expireSubscription(id: string): void;
+  advanceClock(ms: number): void;
+  setOptions(o: Partial<SimOptions>): void;
+  /** Mints an access token directly (tests): app token by default, delegated when `user` is given. */
+  issueToken(o?: {
+    clientId?: string;
+    user?: string;
+    roles?: string[];
+    scopes?: string[];
+    expiresInSeconds?: number;
+  }): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<SimOptions> {
+  seed?: SimSeed;
+  /** 0 = a free port */
+  port?: number;
+}
+
+const DEFAULTS: SimOptions = {
+  deltaUpdates: "full",
+  defaultPageSize: 10,
+  handshakeTimeoutMs: 10_000,
+  notificationTimeoutMs: 3_000,
+  notificationRetryBaseMs: 1_000,
+  notificationMaxAttempts: 5,
+};
+
+function send(res: import("node:http").ServerResponse, r: SimResponse): void {
+  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+  let payload: Buffer | string | undefined;
+  if (r.raw !== undefined) payload = r.raw;
+  else if (r.body !== undefined) {
+    payload = JSON.stringify(r.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+      headers["content-type"] =
+        r.status < 400
+          ? "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+          : "application/json";
+  }
+  if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(r.status, headers);
+  res.end(payload);
+}
+
+export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> {
+  const { seed: givenSeed, port = 0, ...rest } = opts;
+  const seed = structuredClone(givenSeed ?? defaultSeed());
+  const cert = ensureDevCert();
+  const store = new Store(seed);
+  const faults = new Faults();
+  const identity = new Identity(seed, store, randomBytes(32), () => core.baseUrl);
+  const subs = new Subscriptions(() => core, store, cert.cert);
+  const uploads = new Uploads(() => core);
+  const core: SimCore = {
+    seed,
+    store,
+    identity,
+    faults,
+    subs,
+    uploads,
+    opts: { ...DEFAULTS, ...rest },
+    baseUrl: "",
+    graphUrl: "",
+    clockOffsetMs: 0,
+    now: () => Date.now() + core.clockOffsetMs,
+  };
+
+  const server: Server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", core.baseUrl);
+      const method = (req.method ?? "GET").toUpperCase();
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+      const requestId = newRequestId();
+      const clientRequestId = headers["client-request-id"] ?? randomUUID();
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        if (e instanceof GraphError)
+          return send(res, { status: e.status, body: { error: { code: e.code, message: e.message } } });
+        throw e;
+      }
+      const path = decodeURIComponent(url.pathname);
+      if (path.startsWith("/v1.0/") || path === "/v1.0") {
+        const sreq: SimRequest = {
+          method,
+          path: path.slice(5) || "/",
+          query: url.searchParams,
+          headers,
+          body,
+          requestId,
+          clientRequestId,
+        };
+        return send(res, await handleGraph(core, sreq));
+      }
+      if (path.startsWith("/_sim")) return send(res, await control(sim, method, path, body));
+      const up = /^\/upload\/attachments\/([^/]+)$/.exec(path);
+      if (up) return send(res, core.uploads.put(up[1]!, headers, body, method));
+      const f = faults.take(method, path, []);
+      faults.c.byEndpoint[endpointKey(method, path)] = (faults.c.byEndpoint[endpointKey(method, path)] ?? 0) + 1;
+      if (f) {
+        if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+        if (f.status >= 400) return send(res, faults.response(f, { requestId, clientRequestId }));
+      }
+      const r = identity.handle(method, path, url.searchParams, body);
+      if (r) return send(res, r);
+      send(res, {
+        status: 404,
+        body: { error: { code: "NotFound", message: `graph-sim: no route ${method} ${path}` } },
+      });
+    })().catch((e: unknown) => {
+      console.error("graph-sim: request failed", e);
+      if (!res.headersSent)
+        send(res, { status: 500, body: { error: { code: "InternalServerError", message: String(e) } } });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  core.baseUrl = `https://127.0.0.1:${actual}`;
+  core.graphUrl = `${core.baseUrl}/v1.0`;
+
+  const mb = (m: string) => {
+    const x = store.find(m);
+    if (!x) throw new Error(`graph-sim: mailbox '${m}' does not exist`);
+    return x;
+  };
+  const app0 = seed.apps[0]!;
+  const sim: GraphSim = {
+    baseUrl: core.baseUrl,
+    graphUrl: core.graphUrl,
+    authorityHost: core.baseUrl,
+    tenantId: seed.tenantId,
+    tokenEndpoint: `${core.baseUrl}/${seed.tenantId}/oauth2/v2.0/token`,
+    caPath: cert.certPath,
+    defaultApp: { clientId: app0.clientId, clientSecret: app0.clientSecret },
+    seed,
+    injectFault: (f) => faults.inject(f),
+    clearFaults: () => faults.clear(),
+    setConcurrencyLimit: (n) => void (faults.concurrencyLimit = n),
+    counters: () => faults.snapshot(),
+    resetCounters: () => faults.resetCounters(),
+    events: (m) => [...mb(m).events.current.values()].map((r) => structuredClone(r.ev)),
+    createEvent: (m, e) => structuredClone(createEv(store, mb(m), e as Record<string, unknown>).rec.ev),
+    updateEvent: (m, id, p) => structuredClone(updateEv(store, mb(m), id, p as Record<string, unknown>).ev),
+    deleteEvent: (m, id) => deleteEv(store, mb(m), id),
+    todoLists: (m) => [...mb(m).lists.values()].map((l) => renderList(l.list)),
+    tasks: (m, listId) => [...getList(mb(m), listId).tasks.current.values()].map((t) => structuredClone(t)),
+    createTask: (m, l, t) => structuredClone(createT(store, mb(m), l, t as Record<string, unknown>)),
+    updateTask: (m, l, id, p) => structuredClone(updateT(store, mb(m), l, id, p as Record<string, unknown>)),
+    deleteTask: (m, l, id) => deleteT(store, mb(m), l, id),
+    sentMail: (m) => structuredClone(mb(m).sent),
+    subscriptions: () => subs.all(),
+    triggerLifecycle: (id, ev) => subs.triggerLifecycle(id, ev),
+    notificationFaults: subs.notifier.faults,
+    deliveredNotifications: () => [...subs.notifier.delivered],
+    waitForDeliveries: (n, t) => subs.notifier.waitForDeliveries(n, t),
+    notificationsIdle: (t) => subs.notifier.idle(t),
+    expireSubscription: (id) => subs.expire(id),
+    advanceClock: (ms) => void (core.clockOffsetMs += ms),
+    setOptions: (o) => void Object.assign(core.opts, o),
+    issueToken: (o = {}) => {
+      const app = seed.apps.find((a) => a.clientId === (o.clientId ?? app0.clientId));
+      if (!app) throw new Error(`graph-sim: no app ${o.clientId}`);
+      const now = Math.floor(Date.now() / 1000);
+      if (o.user) {
+        const u = mb(o.user);
+        return identity.accessToken(
+          {
+            appid: app.clientId,
+            scp: (o.scopes ?? app.delegatedPermissions ?? []).join(" "),
+            idtyp: "user",
+            oid: u.id,
+            upn: u.userPrincipalName,
+          },
+          now,
+          o.expiresInSeconds ?? 3600,
+        );
+      }
+      return identity.accessToken(
+        { appid: app.clientId, roles: o.roles ?? app.applicationPermissions, idtyp: "app", oid: randomUUID() },
+        now,
+        o.expiresInSeconds ?? 3600,
+      );
+    },
+    stop: async () => {
+      subs.notifier.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  return sim;
+}

@@ -1,0 +1,183 @@
+// Outgoing webhook POSTs: validation handshakes, change and lifecycle notifications with retries and test faults.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { rootCertificates } from "node:tls";
+import type { DeliveredNotification } from "./types.js";
+
+export interface PostResult {
+  status: number;
+  contentType: string;
+  body: string;
+  ms: number;
+  timedOut: boolean;
+  error?: string;
+}
+
+/** POSTs with a timeout; never throws (network errors come back as status 0). */
+export function post(
+  url: string,
+  body: string,
+  contentType: string,
+  timeoutMs: number,
+  ca: string,
+): Promise<PostResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: Omit<PostResult, "ms">) => {
+      if (done) return;
+      done = true;
+      resolve({ ...r, ms: Date.now() - started });
+    };
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      finish({ status: 0, contentType: "", body: "", timedOut: false, error: "invalid url" });
+      return;
+    }
+    const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = fn(
+      u,
+      {
+        method: "POST",
+        headers: {
+          "content-type": contentType,
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "graph-sim-notifier",
+        },
+        ...(u.protocol === "https:" ? { ca: [...rootCertificates, ca] } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          finish({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: Buffer.concat(chunks).toString("utf8"),
+            timedOut: false,
+          }),
+        );
+        res.on("error", (e) => finish({ status: 0, contentType: "", body: "", timedOut: false, error: e.message }));
+      },
+    );
+    req.setTimeout(timeoutMs, () => {
+      finish({ status: 0, contentType: "", body: "", timedOut: true, error: "timed out" });
+      req.destroy();
+    });
+    req.on("error", (e) => finish({ status: 0, contentType: "", body: "", timedOut: false, error: e.message }));
+    req.end(body);
+  });
+}
+
+export interface NotifierOptions {
+  timeoutMs: () => number;
+  retryBaseMs: () => number;
+  maxAttempts: () => number;
+  ca: string;
+}
+
+export class Notifier {
+  readonly delivered: DeliveredNotification[] = [];
+  private dup = 0;
+  private drop = 0;
+  private delayNext = 0;
+  dropped = 0;
+  private pending = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private waiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(private readonly o: NotifierOptions) {}
+
+  readonly faults = {
+    duplicateNext: (n = 1): void => void (this.dup += n),
+    dropNext: (n = 1): void => void (this.drop += n),
+    delayNextMs: (ms: number): void => void (this.delayNext = ms),
+  };
+
+  /** Queues one notification POST; `alive` is checked before each attempt (expired subscriptions send nothing). */
+  send(url: string, body: unknown, kind: "change" | "lifecycle", alive: () => boolean, onGiveUp?: () => void): void {
+    if (this.drop > 0) {
+      this.drop--;
+      this.dropped++;
+      return;
+    }
+    const copies = this.dup > 0 ? 2 : 1;
+    if (this.dup > 0) this.dup--;
+    const delay = this.delayNext;
+    this.delayNext = 0;
+    for (let i = 0; i < copies; i++) this.attempt(url, body, kind, alive, 1, delay, onGiveUp);
+  }
+
+  private attempt(
+    url: string,
+    body: unknown,
+    kind: "change" | "lifecycle",
+    alive: () => boolean,
+    n: number,
+    delay: number,
+    onGiveUp?: () => void,
+  ): void {
+    this.pending++;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.stopped || !alive()) return this.settle();
+      const json = JSON.stringify(body);
+      void post(url, json, "application/json; charset=utf-8", this.o.timeoutMs(), this.o.ca).then((r) => {
+        if (this.stopped) return this.settle();
+        const ok = r.status >= 200 && r.status < 300 && !r.timedOut;
+        this.delivered.push({ url, status: r.timedOut ? 0 : r.status, body, at: new Date(), attempt: n, kind });
+        if (!ok && n < this.o.maxAttempts()) {
+          this.attempt(url, body, kind, alive, n + 1, this.o.retryBaseMs() * 2 ** (n - 1), onGiveUp);
+        } else if (!ok) onGiveUp?.();
+        this.settle();
+      });
+    }, delay);
+    this.timers.add(t);
+  }
+
+  private settle(): void {
+    this.pending--;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  successful(): DeliveredNotification[] {
+    return this.delivered.filter((d) => d.status >= 200 && d.status < 300);
+  }
+
+  /** Resolves once at least `n` notifications were answered 2xx (since start); rejects after timeoutMs. */
+  async waitForDeliveries(n: number, timeoutMs = 5000): Promise<DeliveredNotification[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.successful().length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(
+          `graph-sim: waited ${timeoutMs} ms for ${n} successful notification(s), have ${this.successful().length} (attempts: ${this.delivered.length})`,
+        );
+      await Promise.race([this.changed(), new Promise((r) => setTimeout(r, Math.min(left, 50)))]);
+    }
+    return this.successful();
+  }
+
+  /** Resolves when no notification is queued or in flight. */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`graph-sim: ${this.pending} notification(s) still pending after ${timeoutMs} ms`);
+      await Promise.race([this.changed(), new Promise((r) => setTimeout(r, 50))]);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
