@@ -10,6 +10,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["./test/globalSetup.ts"],
     pool: "forks",
+    reporters: ["default", "./test/harness/summaryReporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { TZ: "UTC" },
