@@ -2,5 +2,12 @@
 import { app } from "@azure/functions";
 import "./pushWorker.js";
 import "./pullWorker.js";
+import "./graphWebhook.js";
+import "./graphLifecycle.js";
+import "./adminStatus.js";
+import "./adminRefresh.js";
+import "./adminDeleteSubscription.js";
+import "./adminProfile.js";
+import "./nightly.js";
 
 app.setup({ enableHttpStream: false });

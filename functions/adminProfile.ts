@@ -1,0 +1,37 @@
+// HTTP (function key) GET manage/users/{user}/profile — the profile test: Graph GET /users/{mailbox} for that user.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
+import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
+import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
+import { profileTest } from "../shared/app/admin/profileTest.js";
+
+export const adminProfileRoute = {
+  name: "manageUserProfile",
+  methods: ["GET"],
+  route: "manage/users/{user}/profile",
+} as const;
+
+export async function runAdminProfile(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Pick<AppDeps, "users" | "graph">,
+): Promise<HttpResponseInit> {
+  const params = parseAdminInput(adminUserParams, request.params);
+  if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
+  try {
+    return toResponse(await profileTest(deps, params.data.user, { log: context }), 200);
+  } catch (error) {
+    return unexpectedResponse(error, context, `profile test of ${params.data.user}`);
+  }
+}
+
+export async function adminProfile(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runAdminProfile(request, context, await getAppDeps());
+}
+
+app.http(adminProfileRoute.name, {
+  methods: [...adminProfileRoute.methods],
+  authLevel: "function",
+  route: adminProfileRoute.route,
+  handler: adminProfile,
+});

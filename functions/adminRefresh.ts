@@ -1,0 +1,38 @@
+// HTTP (function key) POST manage/users/{user}/refresh — the REFRESH button: re-subscribe and queue a full resync.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { getAppDeps } from "../shared/app/appDeps.js";
+import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
+import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
+import { refreshUser, type RefreshDeps } from "../shared/app/admin/refreshUser.js";
+
+export const adminRefreshRoute = {
+  name: "manageUserRefresh",
+  methods: ["POST"],
+  route: "manage/users/{user}/refresh",
+} as const;
+
+/** 202: subscribed, resync queued (it runs on the pull worker). */
+export async function runAdminRefresh(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: RefreshDeps,
+): Promise<HttpResponseInit> {
+  const params = parseAdminInput(adminUserParams, request.params);
+  if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
+  try {
+    return toResponse(await refreshUser(deps, params.data.user, { log: context }), 202);
+  } catch (error) {
+    return unexpectedResponse(error, context, `refresh of ${params.data.user}`);
+  }
+}
+
+export async function adminRefresh(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runAdminRefresh(request, context, await getAppDeps());
+}
+
+app.http(adminRefreshRoute.name, {
+  methods: [...adminRefreshRoute.methods],
+  authLevel: "function",
+  route: adminRefreshRoute.route,
+  handler: adminRefresh,
+});

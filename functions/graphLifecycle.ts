@@ -1,0 +1,25 @@
+// HTTP trigger for Graph lifecycle notifications (LIFECYCLE_WEBHOOK_URL): handshake, screen, enqueue LIFECYCLE, 202.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import type { AppDeps } from "../shared/app/appDeps.js";
+import { getAppDeps } from "../shared/app/appDeps.js";
+import { answerNotificationPost } from "../shared/app/webhook/answerNotificationPost.js";
+
+/** The handler with explicit dependencies (tests pass the rig's). */
+export function runGraphLifecycle(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: () => Promise<AppDeps> | AppDeps,
+): Promise<HttpResponseInit> {
+  return answerNotificationPost(request, context, deps);
+}
+
+export function graphLifecycle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runGraphLifecycle(request, context, getAppDeps);
+}
+
+app.http("graphLifecycle", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "graph/notifications/lifecycle",
+  handler: graphLifecycle,
+});

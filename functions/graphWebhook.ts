@@ -1,0 +1,25 @@
+// HTTP trigger Graph posts change notifications to (WEBHOOK_URL): handshake, screen, enqueue PULL, answer 202 at once.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import type { AppDeps } from "../shared/app/appDeps.js";
+import { getAppDeps } from "../shared/app/appDeps.js";
+import { answerNotificationPost } from "../shared/app/webhook/answerNotificationPost.js";
+
+/** The handler with explicit dependencies (tests pass the rig's). */
+export function runGraphWebhook(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: () => Promise<AppDeps> | AppDeps,
+): Promise<HttpResponseInit> {
+  return answerNotificationPost(request, context, deps);
+}
+
+export function graphWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runGraphWebhook(request, context, getAppDeps);
+}
+
+app.http("graphWebhook", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "graph/notifications",
+  handler: graphWebhook,
+});

@@ -1,0 +1,123 @@
+// Admin use case (the REFRESH button): re-subscribe the user (new subscription, new clientState) and queue a full
+// resync now.
+import { randomUUID } from "node:crypto";
+import type { AppDeps } from "../appDeps.js";
+import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
+import { AuthError, toAppError } from "../../domain/errors.js";
+import { pullMessageId } from "../../domain/messages/messageIds.js";
+import type { PullMessage } from "../../domain/messages/pullMessage.js";
+import type { ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
+import type { UserSettings } from "../../adapters/tables/usersTable.js";
+import type { Logger } from "../dispatchMessage.js";
+import { failed, graphFailure, succeeded, type AdminOutcome } from "./adminOutcome.js";
+import { subscriptionView, type SubscriptionView } from "./getUserStatus.js";
+
+export type RefreshDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph" | "queues">;
+
+export interface RefreshOptions {
+  log: Logger;
+  /**
+   * Also re-subscribe To Do tasks for users with syncTasks/tasksFromOutlook. Off: Graph accepts To Do subscriptions
+   * only with delegated tokens, and the app runs with application permissions until delegated sign-in exists.
+   */
+  includeTasks?: boolean;
+}
+
+export interface RefreshResult {
+  user: string;
+  subscriptions: Partial<Record<ResourceKind, SubscriptionView>>;
+  /** Kinds the user's switches ask for but this refresh did not subscribe, with why. */
+  notSubscribed: Partial<Record<ResourceKind, string>>;
+  resync: { queued: true; queue: string; messageId: string };
+}
+
+const TASKS_NEED_DELEGATED =
+  "To Do change notifications need delegated sign-in (not available yet); tasks are not subscribed";
+
+/** Which kinds a refresh subscribes for this user. */
+export function refreshKinds(
+  user: UserSettings,
+  includeTasks: boolean,
+): { kinds: ResourceKind[]; skipped: Partial<Record<ResourceKind, string>> } {
+  const kinds: ResourceKind[] = [];
+  const skipped: Partial<Record<ResourceKind, string>> = {};
+  if (user.syncAppointments || user.appointmentsFromOutlook) kinds.push("events");
+  if (user.syncTasks || user.tasksFromOutlook) {
+    if (includeTasks) kinds.push("todoTasks");
+    else skipped.todoTasks = TASKS_NEED_DELEGATED;
+  }
+  return { kinds, skipped };
+}
+
+/**
+ * Unknown user → user_not_found; invalid row → user_invalid (with the row's lastError); no appointment/task switch
+ * on → nothing_to_refresh. Each kind is recreated (new id, new clientState, old one deleted in Graph); then one
+ * RESYNC (reason "admin", a fresh MessageId per click) goes to the pull queue so a full resync runs now.
+ */
+export async function refreshUser(
+  deps: RefreshDeps,
+  userId: string,
+  options: RefreshOptions,
+): Promise<AdminOutcome<RefreshResult>> {
+  const lookup = await deps.users.getUser(userId);
+  if (!lookup)
+    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
+  if (!lookup.valid)
+    return failed({
+      kind: "user_invalid",
+      user: lookup.invalid.userId,
+      reason: `the Users row is invalid, fix it first: ${lookup.invalid.lastError}`,
+      columns: lookup.invalid.errors.map((e) => e.column),
+    });
+  const user = lookup.user;
+  const { kinds, skipped } = refreshKinds(user, options.includeTasks ?? false);
+  if (kinds.length === 0)
+    return failed({
+      kind: "nothing_to_refresh",
+      user: user.userId,
+      reason:
+        "syncAppointments and appointmentsFromOutlook are false" +
+        (skipped.todoTasks ? `; ${skipped.todoTasks}` : "; syncTasks and tasksFromOutlook are false"),
+    });
+
+  const now = deps.now();
+  const subscriptions: Partial<Record<ResourceKind, SubscriptionView>> = {};
+  for (const kind of kinds) {
+    try {
+      const record = await ensureSubscription(deps, user, kind, { recreate: true });
+      subscriptions[kind] = subscriptionView(record, now);
+      options.log.log(
+        `admin refresh ${user.userId}: ${kind} subscription ${record.subscriptionId} expires ${record.expiresAt}`,
+      );
+    } catch (error) {
+      const failure = await graphFailure(deps, user.userId, `subscribing ${kind} for ${user.mailbox}`, error, {
+        // ensureSubscription writes auth_required (and no_task_list) itself.
+        alreadyRecorded: error instanceof AuthError,
+      });
+      options.log.warn(`admin refresh ${user.userId}: ${kind} failed: ${failure.reason}`);
+      return failed(failure);
+    }
+  }
+
+  const body: PullMessage = { source: "RESYNC", user: user.userId, reason: "admin" };
+  const messageId = pullMessageId(body, `admin-${now.toISOString()}-${randomUUID()}`);
+  const queue = deps.config.pullQueue;
+  try {
+    await deps.queues.send(queue, body, { sessionId: user.userId, messageId });
+  } catch (error) {
+    const e = toAppError(error);
+    options.log.error(`admin refresh ${user.userId}: subscribed, but queueing the resync failed: ${e.code}`);
+    return failed({
+      kind: "queue_unavailable",
+      user: user.userId,
+      reason: `subscribed, but the resync could not be queued (${e.code}: ${e.message}); press refresh again`,
+    });
+  }
+  options.log.log(`admin refresh ${user.userId}: RESYNC queued on ${queue} (${messageId})`);
+  return succeeded({
+    user: user.userId,
+    subscriptions,
+    notSubscribed: skipped,
+    resync: { queued: true, queue, messageId },
+  });
+}

@@ -1,0 +1,139 @@
+// Use case of the webhook: screen posted notifications (point read + constant-time clientState) → enqueue PULL requests.
+import type { AppDeps } from "../appDeps.js";
+import type { Logger } from "../dispatchMessage.js";
+import { TransientError, toAppError } from "../../domain/errors.js";
+import { contentMessageId } from "../../domain/messages/messageIds.js";
+import type { PullMessage } from "../../domain/messages/pullMessage.js";
+import {
+  screenNotifications,
+  type KnownSubscription,
+  type Rejected,
+} from "../../domain/webhook/screenNotifications.js";
+import { isLifecycleNotification, type LifecycleNotification } from "../../adapters/graph/schemas.js";
+import type { OutgoingMessage } from "../../adapters/servicebus/queueSender.js";
+import type { PostedNotification } from "./parseNotificationPost.js";
+
+type Deps = Pick<AppDeps, "config" | "subscriptions" | "queues">;
+
+export type AcceptOutcome =
+  /** Everything genuine is enqueued (forged/unknown items are dropped and logged): answer 202. */
+  | { status: "accepted"; enqueued: number; rejected: Rejected[] }
+  /** Reading the subscriptions or enqueueing failed: answer 5xx so Graph posts again (duplicates are dropped). */
+  | { status: "unavailable"; reason: string };
+
+/** Graph drops endpoints slower than ~3 s: reads and sends get this long in all before the answer is 503. */
+export const DEFAULT_DEADLINE_MS = 2_000;
+
+/** Rejects with TransientError "timeout" when `promise` is not settled by `deadline` (epoch ms); never leaves a rejection unhandled. */
+async function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  promise.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransientError("timeout", `${what} took too long`)),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A subscription id as posted (anyone can post): control characters masked, length capped, for a safe log line. */
+const forLog = (id: string) =>
+  [...id.slice(0, 100)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? "?" : c)).join("");
+
+/** The PULL message id of a lifecycle notification: same notification → same id, so a re-post is dropped. */
+function lifecycleMessageId(n: LifecycleNotification): string {
+  return contentMessageId("pull", {
+    lifecycle: n.lifecycleEvent,
+    subscriptionId: n.subscriptionId,
+    subscriptionExpirationDateTime: n.subscriptionExpirationDateTime,
+    id: (n as { id?: unknown }).id,
+  });
+}
+
+/**
+ * One point read per distinct subscription id (in parallel), screenNotifications, then one PULL message per accepted
+ * subscription (MSEVENT / MSTASK) and one per accepted lifecycle notification (LIFECYCLE), SessionId = user. No Graph
+ * call, no table write. Reads and sends share a deadline (`deadlineMs`): past it the answer is 503 and Graph posts
+ * again (a send that still completes later makes the retry a duplicate, which Service Bus drops). Rejected items are
+ * logged with the subscription id and reason only — never a clientState.
+ */
+export async function acceptNotifications(
+  deps: Deps,
+  notifications: readonly PostedNotification[],
+  log: Logger,
+  options: { deadlineMs?: number } = {},
+): Promise<AcceptOutcome> {
+  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const ids = [...new Set(notifications.map((n) => n.subscriptionId))];
+  let known: Map<string, KnownSubscription | undefined>;
+  try {
+    const entries = await beforeDeadline(
+      Promise.all(ids.map((id) => deps.subscriptions.getBySubscriptionId(id))),
+      deadline,
+      "reading the subscriptions",
+    );
+    known = new Map(ids.map((id, i) => [id, entries[i]]));
+  } catch (error) {
+    const e = toAppError(error);
+    log.error(`graph webhook: could not read subscriptions (${e.code}); answering 503 so Graph retries`);
+    return { status: "unavailable", reason: `subscriptions unavailable (${e.code})` };
+  }
+
+  const changes = notifications.filter((n) => !isLifecycleNotification(n));
+  const lifecycles = notifications.filter(isLifecycleNotification);
+  const screened = screenNotifications(changes, known);
+  const rejected = [...screened.rejected];
+  const messages: OutgoingMessage[] = screened.accepted.map((g) => ({
+    body: {
+      source: g.kind === "events" ? "MSEVENT" : "MSTASK",
+      subscriptionId: g.subscriptionId,
+      user: g.user,
+    } satisfies PullMessage,
+    sessionId: g.user,
+    messageId: `pull-${g.idempotencyKey}`,
+  }));
+  for (const n of lifecycles) {
+    const one = screenNotifications([n], known);
+    rejected.push(...one.rejected);
+    const group = one.accepted[0];
+    if (!group) continue;
+    messages.push({
+      body: {
+        source: "LIFECYCLE",
+        subscriptionId: n.subscriptionId,
+        user: group.user,
+        lifecycleEvent: n.lifecycleEvent,
+      } satisfies PullMessage,
+      sessionId: group.user,
+      messageId: lifecycleMessageId(n),
+    });
+  }
+
+  const counts = new Map<string, number>();
+  for (const r of rejected) {
+    const key = `${forLog(r.subscriptionId)} (${r.reason})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [what, n] of counts)
+    log.warn(`graph webhook: dropped ${n} notification(s) for subscription ${what}; nothing enqueued for them`);
+
+  try {
+    await beforeDeadline(
+      Promise.all(messages.map(({ body, ...send }) => deps.queues.send(deps.config.pullQueue, body, send))),
+      deadline,
+      "enqueueing",
+    );
+  } catch (error) {
+    const e = toAppError(error);
+    log.error(
+      `graph webhook: could not enqueue to ${deps.config.pullQueue} (${e.code}); answering 503 so Graph retries`,
+    );
+    return { status: "unavailable", reason: `queue unavailable (${e.code})` };
+  }
+  return { status: "accepted", enqueued: messages.length, rejected };
+}

@@ -1,0 +1,105 @@
+// Test helper: the app rig serving the real graphWebhook and graphLifecycle handlers, with users seeded and helpers
+// to read msgraph-pull and to POST to the endpoints like Graph does.
+import { runGraphLifecycle } from "../../../functions/graphLifecycle.js";
+import { runGraphWebhook } from "../../../functions/graphWebhook.js";
+import type { AppDeps } from "../../../shared/app/appDeps.js";
+import type { ChangeNotification } from "../../../shared/adapters/graph/schemas.js";
+import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../../harness/appRig.js";
+
+export const JSMITH = { userId: "JSMITH", mailbox: "jsmith@contoso.test" };
+export const ADOE = { userId: "ADOE", mailbox: "adoe@contoso.test" };
+
+export interface WebhookRig extends AppRig {
+  webhookUrl: string;
+  lifecycleUrl: string;
+  /** Replaces the deps the HTTP handlers use (e.g. a dead queue sender); undefined restores the rig's. */
+  useHandlerDeps(deps: AppDeps | undefined): void;
+  /** msgraph-pull as the broker holds it (any state), oldest first. */
+  pullMessages(): { messageId?: string; sessionId?: string; bodyJson?: unknown; state: string }[];
+  post(url: string, body: unknown): Promise<{ status: number; text: string; ms: number }>;
+}
+
+export async function startWebhookRig(options: AppRigOptions = {}): Promise<WebhookRig> {
+  let override: AppDeps | undefined;
+  const rig = await startAppRig({
+    ...options,
+    routes: (deps) => [
+      {
+        name: "graphWebhook",
+        methods: ["POST"],
+        route: "graph/notifications",
+        handler: (req, ctx) => runGraphWebhook(req, ctx, () => override ?? deps()),
+      },
+      {
+        name: "graphLifecycle",
+        methods: ["POST"],
+        route: "graph/notifications/lifecycle",
+        handler: (req, ctx) => runGraphLifecycle(req, ctx, () => override ?? deps()),
+      },
+    ],
+  });
+  await rig.deps.users.upsertUser({
+    ...JSMITH,
+    syncAppointments: true,
+    appointmentsFromOutlook: true,
+    defaultCompany: "1",
+  });
+  await rig.deps.users.upsertUser({ ...ADOE, syncAppointments: true, syncTasks: true, defaultCompany: "1" });
+  return {
+    ...rig,
+    webhookUrl: rig.config.webhookUrl,
+    lifecycleUrl: rig.config.lifecycleWebhookUrl,
+    useHandlerDeps: (deps) => (override = deps),
+    pullMessages: () => rig.bus.queue(QUEUES.pull).messages(),
+    async post(url, body) {
+      const started = performance.now();
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, text, ms: performance.now() - started };
+    },
+  };
+}
+
+/** A change notification as Graph posts it for an event (shape of the simulator's and the docs' payloads). */
+export function changeNotification(
+  subscriptionId: string,
+  clientState: string,
+  eventId = "AAMkAD-ev-1",
+  etag = 'W/"1"',
+): ChangeNotification {
+  return {
+    subscriptionId,
+    subscriptionExpirationDateTime: "2030-01-01T00:00:00.0000000Z",
+    clientState,
+    changeType: "updated",
+    resource: `Users/a1b2c3d4-0001-4000-8000-00000000a001/Events/${eventId}`,
+    tenantId: "00000000-0000-4000-8000-000000000001",
+    resourceData: {
+      "@odata.type": "#Microsoft.Graph.Event",
+      "@odata.id": `Users/a1b2c3d4-0001-4000-8000-00000000a001/Events/${eventId}`,
+      "@odata.etag": etag,
+      id: eventId,
+    },
+  };
+}
+
+/** Polls until `check` returns true (the simulator delivers notifications asynchronously). */
+export async function waitUntil(check: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function eventInput(subject: string, offsetDays = 1) {
+  const start = new Date(Date.now() + offsetDays * 86_400_000);
+  start.setUTCHours(9, 0, 0, 0);
+  const end = new Date(start.getTime() + 3_600_000);
+  const fmt = (d: Date) => d.toISOString().slice(0, 19);
+  return { subject, start: { dateTime: fmt(start), timeZone: "UTC" }, end: { dateTime: fmt(end), timeZone: "UTC" } };
+}

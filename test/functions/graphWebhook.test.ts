@@ -1,0 +1,213 @@
+// The webhook over real HTTP: handshake, the simulator's own notifications → msgraph-pull, duplicates, forgeries,
+// malformed bodies, a dead queue, and how fast it answers.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createQueueSender } from "../../shared/adapters/servicebus/queueSender.js";
+import { ensureSubscription } from "../../shared/app/subscriptions/ensureSubscription.js";
+import type { SubscriptionRecord } from "../../shared/adapters/tables/subscriptionsTable.js";
+import { freePort } from "../harness/freePort.js";
+import {
+  JSMITH,
+  changeNotification,
+  eventInput,
+  startWebhookRig,
+  waitUntil,
+  type WebhookRig,
+} from "../app/webhook/webhookRig.js";
+
+const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
+vi.mock("@azure/functions", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@azure/functions")>();
+  return {
+    ...real,
+    app: {
+      ...real.app,
+      http: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
+    },
+  };
+});
+
+let rig: WebhookRig;
+let sub: SubscriptionRecord;
+
+beforeAll(async () => {
+  rig = await startWebhookRig();
+  const lookup = await rig.deps.users.getUser(JSMITH.userId);
+  if (!lookup?.valid) throw new Error("seed");
+  sub = await ensureSubscription(rig.deps, lookup.user, "events");
+});
+afterAll(async () => {
+  await rig?.stop();
+});
+
+const newLogs = (from: number) => rig.host.logs.slice(from).join("\n");
+
+describe("graphWebhook", () => {
+  it("is registered as an anonymous POST on graph/notifications", () => {
+    expect(registrations.find((r) => r.name === "graphWebhook")?.options).toMatchObject({
+      methods: ["POST"],
+      authLevel: "anonymous",
+      route: "graph/notifications",
+    });
+  });
+
+  it("answers the validation handshake with the decoded token as text/plain", async () => {
+    const token = "Validation: Testing client application reachability for subscription Request-Id: 1f6e+a/b=c&d";
+    const res = await fetch(`${rig.webhookUrl}?validationToken=${encodeURIComponent(token)}`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe(token);
+  });
+
+  it("turns the simulator's notification for a new event into one PULL message (source, subscription, user, SessionId)", async () => {
+    const before = rig.pullMessages().length;
+    const delivered = rig.sim.deliveredNotifications().length;
+    rig.sim.createEvent(JSMITH.mailbox, eventInput("Site visit"));
+    await rig.sim.waitForDeliveries(delivered + 1, 5_000);
+    await waitUntil(() => rig.pullMessages().length > before, 3_000, "a PULL message");
+    const fresh = rig.pullMessages().slice(before);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).toMatchObject({
+      sessionId: "JSMITH",
+      messageId: expect.stringMatching(/^pull-[0-9a-f]{64}$/),
+      bodyJson: { source: "MSEVENT", subscriptionId: sub.subscriptionId, user: "JSMITH" },
+    });
+    const answered = rig.sim.deliveredNotifications().slice(delivered);
+    expect(answered.map((d) => d.status)).toEqual([202]);
+  });
+
+  it("a notification Graph posts twice yields exactly one PULL message", async () => {
+    const before = rig.pullMessages().length;
+    const dropped = rig.bus.queue("msgraph-pull").duplicateCount();
+    const delivered = rig.sim.deliveredNotifications().length;
+    rig.sim.notificationFaults.duplicateNext();
+    rig.sim.createEvent(JSMITH.mailbox, eventInput("Meeting twice"));
+    await rig.sim.waitForDeliveries(delivered + 2, 5_000);
+    await rig.sim.notificationsIdle(5_000);
+    const posts = rig.sim.deliveredNotifications().slice(delivered);
+    expect(posts.filter((d) => d.status === 202)).toHaveLength(2);
+    expect(rig.pullMessages().slice(before)).toHaveLength(1);
+    expect(rig.bus.queue("msgraph-pull").duplicateCount()).toBe(dropped + 1);
+  });
+
+  it("forged clientState and unknown subscription: 202, nothing enqueued, log names the subscription but no secret", async () => {
+    const before = rig.pullMessages().length;
+    const logFrom = rig.host.logs.length;
+    const forgedSecret = "forged-secret-0123456789-0123456789-0123456789";
+    const forged = await rig.post(rig.webhookUrl, { value: [changeNotification(sub.subscriptionId, forgedSecret)] });
+    const unknown = await rig.post(rig.webhookUrl, {
+      value: [changeNotification("00000000-dead-4000-8000-000000000000", sub.clientState)],
+    });
+    expect([forged.status, unknown.status]).toEqual([202, 202]);
+    expect(rig.pullMessages().length).toBe(before);
+    const log = newLogs(logFrom);
+    expect(log).toContain(`subscription ${sub.subscriptionId} (clientStateMismatch)`);
+    expect(log).toContain("subscription 00000000-dead-4000-8000-000000000000 (unknownSubscription)");
+    expect(log).not.toContain(forgedSecret);
+    expect(log).not.toContain(sub.clientState);
+  });
+
+  it("in a mixed post only the genuine notification is enqueued; several changes of one subscription → one message", async () => {
+    const before = rig.pullMessages().length;
+    const res = await rig.post(rig.webhookUrl, {
+      value: [
+        changeNotification(sub.subscriptionId, sub.clientState, "ev-a", 'W/"a1"'),
+        changeNotification(sub.subscriptionId, "nope", "ev-b", 'W/"b1"'),
+        changeNotification(sub.subscriptionId, sub.clientState, "ev-c", 'W/"c1"'),
+      ],
+    });
+    expect(res.status).toBe(202);
+    expect(
+      rig
+        .pullMessages()
+        .slice(before)
+        .map((m) => m.bodyJson),
+    ).toEqual([{ source: "MSEVENT", subscriptionId: sub.subscriptionId, user: "JSMITH" }]);
+  });
+
+  it("a lifecycle notification posted to the change URL becomes a LIFECYCLE message", async () => {
+    const before = rig.pullMessages().length;
+    const res = await rig.post(rig.webhookUrl, {
+      value: [
+        {
+          lifecycleEvent: "missed",
+          subscriptionId: sub.subscriptionId,
+          subscriptionExpirationDateTime: sub.expiresAt,
+          clientState: sub.clientState,
+          tenantId: rig.sim.tenantId,
+        },
+      ],
+    });
+    expect(res.status).toBe(202);
+    expect(rig.pullMessages().slice(before)).toMatchObject([
+      {
+        sessionId: "JSMITH",
+        bodyJson: { source: "LIFECYCLE", subscriptionId: sub.subscriptionId, user: "JSMITH", lifecycleEvent: "missed" },
+      },
+    ]);
+  });
+
+  it.each([
+    ["malformed JSON", '{"value": [', /^body: malformed JSON/],
+    ["an empty body", "", /^body: empty/],
+    ["no value array", { notifications: [] }, /^value: /],
+    [
+      "a notification without subscriptionId",
+      { value: [{ changeType: "created", resource: "x" }] },
+      /value\[0\]\.subscriptionId/,
+    ],
+    [
+      "an unknown changeType",
+      { value: [{ subscriptionId: "s", changeType: "moved", resource: "x" }] },
+      /value\[0\]\.changeType/,
+    ],
+    [
+      "an unknown lifecycleEvent",
+      { value: [{ subscriptionId: "s", lifecycleEvent: "gone" }] },
+      /value\[0\]\.lifecycleEvent/,
+    ],
+  ])("%s → 400 with a reason naming the field", async (_what, body, reason) => {
+    const before = rig.pullMessages().length;
+    const res = await rig.post(rig.webhookUrl, body);
+    expect(res.status).toBe(400);
+    expect((JSON.parse(res.text) as { reason: string }).reason).toMatch(reason);
+    expect(rig.pullMessages().length).toBe(before);
+  });
+
+  it("answers 5xx when the queue cannot be reached, so Graph retries; the retry then gets through once", async () => {
+    const dead = createQueueSender(
+      `Endpoint=sb://127.0.0.1:${await freePort()};SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true;`,
+    );
+    const body = { value: [changeNotification(sub.subscriptionId, sub.clientState, "ev-retry", 'W/"r1"')] };
+    const before = rig.pullMessages().length;
+    rig.useHandlerDeps({ ...rig.deps, queues: dead });
+    try {
+      const res = await rig.post(rig.webhookUrl, body);
+      expect(res.status).toBe(503);
+      expect(res.ms).toBeLessThan(2_900); // still inside Graph's ~3 s
+      expect(rig.pullMessages().length).toBe(before);
+    } finally {
+      rig.useHandlerDeps(undefined);
+      await dead.close();
+    }
+    expect((await rig.post(rig.webhookUrl, body)).status).toBe(202);
+    expect((await rig.post(rig.webhookUrl, body)).status).toBe(202);
+    expect(rig.pullMessages().slice(before)).toHaveLength(1);
+  });
+
+  it("answers within milliseconds (50 posts against Azurite + the bus stand-in)", async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const res = await rig.post(rig.webhookUrl, {
+        value: [changeNotification(sub.subscriptionId, sub.clientState, `ev-perf-${i}`, `W/"p${i}"`)],
+      });
+      expect(res.status).toBe(202);
+      times.push(res.ms);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+    console.log(
+      `graphWebhook latency over 50 posts: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, max ${pct(100).toFixed(1)} ms`,
+    );
+    for (const t of times) expect(t).toBeLessThan(2_500);
+  });
+});
