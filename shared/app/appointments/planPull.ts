@@ -1,0 +1,156 @@
+// One PULL round's effects: decide every delta item (reading whole events where needed), collect the erp-inbound
+// messages and link changes; then commit them in order — send everything, then save the links (the caller saves the cursor).
+import type { UserSettings } from "../../adapters/tables/usersTable.js";
+import type { DeltaChange } from "../../adapters/graph/delta.js";
+import { ERP_KEY_PROPERTY_ID } from "../../domain/appointments/erpKey.js";
+import { decidePull, decideRemoval, type PullContext, type PullDecision } from "../../domain/appointments/pullPlan.js";
+import type { ActionType, Link } from "../../domain/appointments/types.js";
+import { AppError } from "../../domain/errors.js";
+import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
+import type { SyncWindow } from "../../domain/window.js";
+import type { AppDeps } from "../appDeps.js";
+import type { Logger } from "../dispatchMessage.js";
+import { removeLink, saveLink } from "./appointmentLinks.js";
+import { checkInbound, inboundFromDecision, sendInbound } from "./sendInbound.js";
+
+/** What one run (PULL, 410 resync, nightly RESYNC) works with. */
+export interface AppointmentRun {
+  deps: AppDeps;
+  user: UserSettings;
+  log: Logger;
+  window: SyncWindow;
+  now: Date;
+}
+
+export interface PullEffects {
+  messages: InboundMessage[];
+  linkSaves: Link[];
+  linkRemovals: Link[];
+  /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
+  counts: Record<string, number>;
+}
+
+/** A delta change as the raw item decidePull reads (an @removed entry is rebuilt in Graph's shape). */
+export function rawDeltaItem(change: DeltaChange<unknown>): unknown {
+  return change.removed ? { id: change.id, "@removed": { reason: change.reason ?? "deleted" } } : change.item;
+}
+
+async function actionTypesFor(run: AppointmentRun, links: Iterable<Link>): Promise<ActionType[]> {
+  const companies = new Set<string>();
+  if (run.user.defaultCompany) companies.add(run.user.defaultCompany.trim());
+  for (const l of links) companies.add(l.kco);
+  const lists = await Promise.all([...companies].map((c) => run.deps.actionTypes.listByCompany(c)));
+  return lists.flat();
+}
+
+export async function pullContext(run: AppointmentRun, links: Map<string, Link>): Promise<PullContext> {
+  return {
+    user: run.user.userId,
+    company: run.user.defaultCompany?.trim() ?? "",
+    links,
+    actionTypes: await actionTypesFor(run, links.values()),
+    switches: {
+      syncAppointments: run.user.syncAppointments,
+      appointmentsFromOutlook: run.user.appointmentsFromOutlook,
+    },
+    window: run.window,
+    now: run.now,
+  };
+}
+
+const getWhole = (run: AppointmentRun, id: string) =>
+  run.deps.graph.getEvent(run.user.mailbox, id, { extendedPropertyId: ERP_KEY_PROPERTY_ID });
+
+/** Turns `fetch` and `confirmRemoval` into a final decision by reading the event whole (GET, our property expanded). */
+async function resolve(run: AppointmentRun, ctx: PullContext, d: PullDecision): Promise<PullDecision> {
+  if (d.type === "confirmRemoval") return decideRemoval(ctx, d.outlookId, (await getWhole(run, d.outlookId)) ?? null);
+  if (d.type !== "fetch") return d;
+  const whole = await getWhole(run, d.outlookId);
+  if (!whole) {
+    return ctx.links.has(d.outlookId)
+      ? decideRemoval(ctx, d.outlookId, null)
+      : { type: "skip", outlookId: d.outlookId, reason: "unlinkedRemoval", detail: "gone before it could be read" };
+  }
+  const [again] = decidePull({ ...ctx, items: [whole], fullRead: true });
+  return again ?? { type: "skip", outlookId: d.outlookId, reason: "invalid", detail: "no decision" };
+}
+
+function record(run: AppointmentRun, ctx: PullContext, d: PullDecision, out: PullEffects): void {
+  const key = d.type === "inbound" ? `inbound ${d.op}` : d.type === "skip" ? `skip ${d.reason}` : d.type;
+  out.counts[key] = (out.counts[key] ?? 0) + 1;
+  if (d.type === "skip") {
+    if (d.reason === "invalid") run.log.warn(`event ${d.outlookId} of ${run.user.userId} skipped: ${d.detail ?? ""}`);
+    return;
+  }
+  if (d.type === "fetch" || d.type === "confirmRemoval") {
+    run.log.warn(`event ${d.outlookId} of ${run.user.userId}: undecided after a whole read (${d.type}); skipped`);
+    return;
+  }
+  if (d.type === "inbound") {
+    try {
+      out.messages.push(checkInbound(inboundFromDecision(run.user.userId, d)));
+    } catch (error) {
+      const e = error instanceof AppError ? error : undefined;
+      run.log.error(`event ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);
+      return;
+    }
+  }
+  const change = d.link;
+  if (change.op === "upsert") out.linkSaves.push(change.link);
+  else if (change.op === "remove") {
+    const link = ctx.links.get(change.outlookId);
+    if (link) out.linkRemovals.push(link);
+  }
+}
+
+/**
+ * Decides `items` (raw delta items, in order). With `checkUnseenLinks` (a read from scratch covering the whole window)
+ * every link whose event did not appear is confirmed with a GET: gone → DELETE, moved out of the window → nothing.
+ */
+export async function planPull(
+  run: AppointmentRun,
+  items: readonly unknown[],
+  links: Map<string, Link>,
+  options: { checkUnseenLinks?: boolean } = {},
+): Promise<PullEffects> {
+  const ctx = await pullContext(run, links);
+  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], counts: {} };
+  const seen = new Set<string>();
+  for (const d of decidePull({ ...ctx, items })) {
+    seen.add(d.outlookId);
+    record(run, ctx, await resolve(run, ctx, d), out);
+  }
+  if (options.checkUnseenLinks && ctx.switches.appointmentsFromOutlook) {
+    for (const link of links.values()) {
+      if (seen.has(link.outlookId)) continue;
+      record(run, ctx, await resolve(run, ctx, { type: "confirmRemoval", outlookId: link.outlookId }), out);
+    }
+  }
+  return out;
+}
+
+const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "outlook_id_already_linked";
+
+/** Sends every message (plus `extra`), then saves the links. The cursor is the caller's, saved after this. */
+export async function commitPull(
+  run: AppointmentRun,
+  effects: PullEffects,
+  extra: readonly InboundMessage[] = [],
+): Promise<void> {
+  await sendInbound(run.deps, [...effects.messages, ...extra]);
+  for (const link of effects.linkSaves) {
+    try {
+      await saveLink(run.deps, link);
+    } catch (error) {
+      // The ERP answered the CREATE (and its link was saved) before this pending link: the real link wins.
+      if (link.hsaRef === null && isAlreadyLinked(error)) continue;
+      throw error;
+    }
+  }
+  for (const link of effects.linkRemovals) await removeLink(run.deps, link);
+}
+
+export function describeEffects(effects: PullEffects): string {
+  const parts = Object.entries(effects.counts).map(([k, n]) => `${k} ${n}`);
+  return parts.length ? parts.join(", ") : "no changes";
+}

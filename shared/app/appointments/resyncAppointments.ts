@@ -1,0 +1,79 @@
+// RESYNC (msgraph-pull source RESYNC, e.g. the nightly fan-out): renew or recreate the events subscription, read the
+// NEW window from scratch, repair drift against the Links table, ask the ERP to push its items, save window + cursor last.
+import { TransientError } from "../../domain/errors.js";
+import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
+import { windowToIso, type SyncWindow } from "../../domain/window.js";
+import type { AppDeps } from "../appDeps.js";
+import type { HandlerContext } from "../dispatchMessage.js";
+import type { PullMessageOf } from "../dispatchPull.js";
+import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
+import { fullWindowSync } from "./fullWindowSync.js";
+import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser.js";
+import type { AppointmentRun } from "./planPull.js";
+import { currentWindow } from "./pullAppointments.js";
+import { checkInbound } from "./sendInbound.js";
+import { withSyncStatus } from "./syncStatus.js";
+
+/**
+ * The erp-inbound RESYNC request: "push (UPDATE) every appointment of this user in the window". The contract has
+ * `reason`; the window also travels as `windowStart`/`windowEnd` (extra fields the contract lets through).
+ */
+export function erpResyncRequest(
+  userId: string,
+  kco: string | undefined,
+  window: SyncWindow,
+  reason: string,
+): InboundMessage {
+  const iso = windowToIso(window);
+  const message = {
+    kind: "appointment" as const,
+    op: "RESYNC" as const,
+    user: userId,
+    ...(kco ? { kco } : {}),
+    reason: `${reason}: window ${iso.startDateTime} – ${iso.endDateTime}`,
+    windowStart: iso.startDateTime,
+    windowEnd: iso.endDateTime,
+  };
+  return checkInbound(message);
+}
+
+/**
+ * Users with both appointment switches off: nothing. Otherwise: ensureSubscription (renew, or recreate when Graph lost
+ * it), a full calendarView/delta read of today's window: Outlook-side drift is repaired like a PULL that sees every event
+ * (changed in Outlook since the last sync → UPDATE; gone → DELETE; moved out of the window → nothing; new with a
+ * matching category → CREATE) — decideDrift with the ERP side unchanged. The ERP side comes back through the RESYNC
+ * request: each item the ERP pushes goes through the PUSH handler, whose If-Match/412 path resolves "both changed" by
+ * the conflict rule (decideDrift). The request is sent only when syncAppointments is on (else pushes are ignored).
+ */
+export async function resyncAppointments(
+  deps: AppDeps,
+  message: PullMessageOf<"RESYNC">,
+  hctx: HandlerContext,
+): Promise<void> {
+  const log = hctx.log;
+  const user = await loadAppointmentUser(deps, message.user);
+  if (!anyAppointmentSwitch(user)) {
+    log.log(`resync: ${user.userId} has no appointment switch on; nothing to do`);
+    return;
+  }
+  const now = deps.now();
+  const window = currentWindow(deps, now);
+  const run: AppointmentRun = { deps, user, log, now, window };
+  const reason = message.reason ?? "resync";
+  await withSyncStatus(deps, user, log, "calendar resync", async () => {
+    const subscription = await ensureSubscription(deps, user, "events");
+    const stored = await deps.subscriptions.get(user.userId, "events");
+    if (!stored || stored.subscriptionId !== subscription.subscriptionId) {
+      throw new TransientError(
+        "subscription_changed",
+        `resync ${user.userId}: the stored events subscription changed while it was being renewed`,
+      );
+    }
+    const extra = user.syncAppointments ? [erpResyncRequest(user.userId, user.defaultCompany, window, reason)] : [];
+    const result = await fullWindowSync(run, stored, extra);
+    log.log(
+      `resync ${user.userId} (${reason}): subscription ${subscription.subscriptionId} until ${subscription.expiresAt}; ` +
+        `${result.summary}${extra.length ? "; ERP asked to push its appointments" : ""}`,
+    );
+  });
+}
