@@ -1,10 +1,10 @@
 // The single-value extended property that stamps our ERP key on Outlook items (found again after moves and edits).
 
-/** Our property set GUID; fixed forever (changing it orphans every stamped item). */
-export const ERP_PROPERTY_SET = "7fbaeb5a-886c-4472-85a4-a0756772773f";
+import { ERP_KEY_PROPERTY_GUID, ERP_KEY_PROPERTY_ID } from "../../domain/appointments/erpKey.js";
 
-/** `String {guid} Name CoinsErpKey`: Graph's id format for a named string property. */
-export const ERP_KEY_PROPERTY_ID = `String {${ERP_PROPERTY_SET}} Name CoinsErpKey`;
+/** Our property set GUID (defined once, in the domain); fixed forever (changing it orphans every stamped item). */
+export const ERP_PROPERTY_SET = ERP_KEY_PROPERTY_GUID;
+export { ERP_KEY_PROPERTY_ID };
 
 /** The `$expand` value that returns only our property with an item. */
 export function expandExtendedProperty(propertyId: string = ERP_KEY_PROPERTY_ID): string {

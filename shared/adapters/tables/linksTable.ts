@@ -107,6 +107,17 @@ export class LinksTable {
     return row ? fromRow(row) : undefined;
   }
 
+  /** Every link of a user of one kind, from one partition query of the Outlook-side rows (each holds a full copy). */
+  async listByUser(user: string, kind: LinkKind): Promise<Link[]> {
+    const pk = normalizeUserId(user).replace(/'/g, "''");
+    const rows = this.client.listEntities<LinkRow>({
+      queryOptions: { filter: `PartitionKey eq '${pk}' and role eq 'outlook' and kind eq '${checkKind(kind)}'` },
+    });
+    const links: Link[] = [];
+    for await (const row of rows) links.push(fromRow(row));
+    return links;
+  }
+
   /**
    * Creates or updates a link: both rows in one transaction (same partition), guarded by the ERP row's ETag.
    * `expectedVersion`: only update if the link is unchanged since read (undefined: create or overwrite, retrying on

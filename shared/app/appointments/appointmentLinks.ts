@@ -70,19 +70,8 @@ export async function linksByOutlookIds(
   return out;
 }
 
-/**
- * Every appointment link of a user, by Outlook id. LinksTable has no listing method yet, so this queries the user's
- * partition for the Outlook-side rows' ids and reads each through the adapter (so parsing stays in one place).
- */
+/** Every appointment link of a user, by Outlook id (one partition query). */
 export async function allAppointmentLinks(deps: LinkDeps, user: string): Promise<Map<string, Link>> {
-  const pk = user.trim().toUpperCase().replace(/'/g, "''");
-  const rows = deps.links.client.listEntities<{ outlookId?: unknown }>({
-    queryOptions: {
-      filter: `PartitionKey eq '${pk}' and role eq 'outlook' and kind eq 'appointment'`,
-      select: ["outlookId"],
-    },
-  });
-  const ids: string[] = [];
-  for await (const row of rows) if (typeof row.outlookId === "string") ids.push(row.outlookId);
-  return linksByOutlookIds(deps, user, ids);
+  const rows = await deps.links.listByUser(user, "appointment");
+  return new Map(rows.map((row) => [row.outlookId, toDomainLink(row)]));
 }

@@ -45,6 +45,22 @@ describe("LinksTable", () => {
     expect(saved).toMatchObject({ user: "JSMITH", outlookId: OUTLOOK_ID, outlookChangeKey: "ck-1" });
   });
 
+  it("lists a user's links of one kind with one partition query, other users and kinds left out", async () => {
+    const user = "LISTER";
+    await links.save(link({ user, hsaRef: "L1", outlookId: "list-1" }));
+    await links.save(link({ user, hsaRef: "L2", outlookId: "list-2" }));
+    await links.save(link({ user, kind: "task", hsaRef: "T1", outlookId: "list-task-1" }));
+    await links.save(link({ user: "OTHER", hsaRef: "L3", outlookId: "list-3" }));
+    log.reset();
+    const listed = await links.listByUser("lister", "appointment");
+    expect(log.requests.map((r) => r.method)).toEqual(["GET"]);
+    expect(listed.map((l) => [l.hsaRef, l.outlookId]).sort()).toEqual([
+      ["L1", "list-1"],
+      ["L2", "list-2"],
+    ]);
+    expect(listed[0]).toEqual(await links.getByOutlookId(user, listed[0]!.outlookId));
+  });
+
   it("escapes characters Table keys forbid, reversibly", async () => {
     const odd = link({ kind: "task", kco: "1", hsaRef: "A/B\\C#D?E'F%G\u0001", outlookId: "id/with#odd?chars" });
     await links.save(odd);
