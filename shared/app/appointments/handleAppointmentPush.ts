@@ -255,7 +255,7 @@ async function resolveFailedPatch(run: PushRun, d: Extract<PushDecision, { type:
         outlookId: link.outlookId,
         actionType: null,
       });
-      await sendInbound(deps, [message]);
+      await sendInbound(deps, [{ message }]);
       await removeLink(deps, link);
       return;
     }
@@ -285,7 +285,7 @@ async function sendOutlookVersion(run: PushRun, link: Link, outlook: OutlookEven
     actionType: matchActionType(outlook.categories, actionTypes, kco)?.code ?? null,
     data: inboundDataFromEvent(outlook),
   });
-  await sendInbound(deps, [message]);
+  await sendInbound(deps, [{ message }]);
   const fingerprint = outlookEventFingerprint(outlook);
   await replaceLink(run, {
     ...link,

@@ -11,7 +11,7 @@ import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import { removeLink, saveLink } from "./appointmentLinks.js";
-import { checkInbound, inboundFromDecision, sendInbound } from "./sendInbound.js";
+import { checkInbound, inboundFromDecision, sendInbound, type InboundOut } from "./sendInbound.js";
 
 /** What one run (PULL, 410 resync, nightly RESYNC) works with. */
 export interface AppointmentRun {
@@ -23,7 +23,7 @@ export interface AppointmentRun {
 }
 
 export interface PullEffects {
-  messages: InboundMessage[];
+  messages: InboundOut[];
   linkSaves: Link[];
   linkRemovals: Link[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
@@ -88,7 +88,8 @@ function record(run: AppointmentRun, ctx: PullContext, d: PullDecision, out: Pul
   }
   if (d.type === "inbound") {
     try {
-      out.messages.push(checkInbound(inboundFromDecision(run.user.userId, d)));
+      const version = d.link.op === "upsert" ? d.link.link.outlookChangeKey || undefined : undefined;
+      out.messages.push({ message: checkInbound(inboundFromDecision(run.user.userId, d)), version });
     } catch (error) {
       const e = error instanceof AppError ? error : undefined;
       run.log.error(`event ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);
@@ -137,7 +138,7 @@ export async function commitPull(
   effects: PullEffects,
   extra: readonly InboundMessage[] = [],
 ): Promise<void> {
-  await sendInbound(run.deps, [...effects.messages, ...extra]);
+  await sendInbound(run.deps, [...effects.messages, ...extra.map((message) => ({ message }))]);
   for (const link of effects.linkSaves) {
     try {
       await saveLink(run.deps, link);

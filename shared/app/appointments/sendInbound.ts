@@ -1,4 +1,4 @@
-// Sends appointment messages to the ERP (erp-inbound): validated against the contract, session = user, id = content hash.
+// Sends appointment messages to the ERP (erp-inbound): validated against the contract, session = user, id = content + version hash.
 import { PermanentError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import { inboundMessageId } from "../../domain/messages/messageIds.js";
@@ -30,14 +30,25 @@ export function checkInbound(message: InboundMessage): InboundMessage {
   return message;
 }
 
+/** A message for the ERP and the Outlook version (changeKey) it was read at, when there is one. */
+export interface InboundOut {
+  message: InboundMessage;
+  version?: string | undefined;
+}
+
 /**
- * Sends the messages in order, in as few batches as fit. MessageId = hash of the content, so re-sending the same
- * change after a crash is dropped by the broker's duplicate detection.
+ * Sends the messages in order, in as few batches as fit. MessageId = hash of the content and version, so re-sending
+ * the same change after a crash is dropped by the broker's duplicate detection, while a later edit back to earlier
+ * content (another changeKey) is not.
  */
-export async function sendInbound(deps: Pick<AppDeps, "config" | "queues">, messages: readonly InboundMessage[]) {
-  if (messages.length === 0) return;
+export async function sendInbound(deps: Pick<AppDeps, "config" | "queues">, items: readonly InboundOut[]) {
+  if (items.length === 0) return;
   await deps.queues.sendBatch(
     deps.config.erpInboundQueue,
-    messages.map((m) => ({ body: m, sessionId: m.user, messageId: inboundMessageId(m) })),
+    items.map(({ message, version }) => ({
+      body: message,
+      sessionId: message.user,
+      messageId: inboundMessageId(message, version),
+    })),
   );
 }

@@ -27,7 +27,12 @@ export function pushMessageId(message: PushMessage): string {
   return contentMessageId("push", message);
 }
 
-export const inboundMessageId = (message: InboundMessage) => contentMessageId("inbound", message);
+/**
+ * `version` (e.g. the Outlook changeKey the message was read at) tells apart two sends of identical content that
+ * are different changes (an event edited A → B → A): without it the last A would be dropped as a duplicate.
+ */
+export const inboundMessageId = (message: InboundMessage, version?: string) =>
+  contentMessageId("inbound", version === undefined ? message : { message, version });
 
 export interface NotificationKeyInput {
   subscriptionId: string;

@@ -70,6 +70,20 @@ describe("pullAppointments", () => {
     expect(await rig.deps.users.getUser("JSMITH")).toMatchObject({ user: { status: "ok", lastError: undefined } });
   });
 
+  it("an edit back to earlier content (A → B → A) reaches the ERP each time, not dropped as a duplicate", async () => {
+    const ev = rig.eventFor("H30")!;
+    rig.newInbound();
+    for (const subject of ["Changed to B", "Only the subject changed"]) {
+      rig.sim.updateEvent(MB, ev.id, { subject });
+      await pull();
+    }
+    const sent = rig.newInbound();
+    expect(sent.map((m) => [m.op, m.hsaRef, (m as { data?: { subject?: string } }).data?.subject])).toEqual([
+      ["UPDATE", "H30", "Changed to B"],
+      ["UPDATE", "H30", "Only the subject changed"],
+    ]);
+  });
+
   it("403 from Graph → AuthError, the user's status becomes auth_required and the cursor is kept", async () => {
     const before = (await rig.deps.subscriptions.get("JSMITH", "events"))!.deltaUrl;
     rig.sim.injectFault({ path: "/calendarView/delta", status: 403, code: "ErrorAccessDenied" });
