@@ -1,6 +1,7 @@
 // The composition root: the real adapters built from the settings, once per process, handed to the use cases.
 import type { Config } from "../config/config.js";
 import { getConfig } from "../config/config.js";
+import { AttachmentBlobs } from "../adapters/blob/attachmentBlobs.js";
 import { ClientCredentialsTokenProvider } from "../adapters/auth/clientCredentialsTokenProvider.js";
 import { GraphGateway } from "../adapters/graph/graphGateway.js";
 import { getQueueSender, type QueueSender } from "../adapters/servicebus/queueSender.js";
@@ -21,6 +22,8 @@ export interface AppDeps {
   graph: GraphGateway;
   queues: QueueSender;
   rejected: RejectedStore;
+  /** Claim-check attachments of ERP emails (Blob Storage, container EMAIL_BLOB_CONTAINER). */
+  blobs: AttachmentBlobs;
 }
 
 /** Builds every adapter from `config`; `overrides` replaces single parts (tests inject a clock, a counting gateway…). */
@@ -53,6 +56,12 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
     graph,
     queues: overrides.queues ?? getQueueSender(config.serviceBusConnection),
     rejected: overrides.rejected ?? createRejectedStore(tables),
+    blobs:
+      overrides.blobs ??
+      AttachmentBlobs.fromConnectionString({
+        connectionString: config.storageConnection,
+        defaultContainer: config.emailBlobContainer,
+      }),
   };
 }
 

@@ -1,11 +1,13 @@
 // The msgraph-push handler registry: one use case per message kind, each given the app's dependencies.
 import type { AppDeps } from "./appDeps.js";
 import type { PushHandlers } from "./dispatchPush.js";
+import { handleAppointmentPush } from "./appointments/handleAppointmentPush.js";
+import { handleEmailPush } from "./email/sendEmail.js";
 
 /** Kinds without an entry are set aside by the dispatcher as "not handled by this version". */
-export function buildPushHandlers(_deps: AppDeps): PushHandlers {
+export function buildPushHandlers(deps: AppDeps): PushHandlers {
   return {
-    // appointment: (message, ctx) => handleAppointmentPush(deps, message, ctx),
-    // email: (message, ctx) => handleEmailPush(deps, message, ctx),
+    appointment: (message, ctx) => handleAppointmentPush(deps, message, ctx),
+    email: (message, ctx) => handleEmailPush(deps, message, ctx),
   };
 }
