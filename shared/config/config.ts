@@ -159,9 +159,9 @@ const BLOB_CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Table names are alphanumeric, start with a letter, 3..63 chars; the longest table suffix is "ActionTypes" (11). */
 const TABLE_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,51}$/;
 
-const queueName = (fallback: string) =>
+const queueName = (fallback?: string) =>
   text({
-    default: fallback,
+    ...(fallback === undefined ? {} : { default: fallback }),
     check: (v) =>
       SB_QUEUE.test(v)
         ? undefined
@@ -250,8 +250,10 @@ export const settingsSchema = z
           ? undefined
           : "must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…)",
     }),
-    PUSH_QUEUE: queueName("msgraph-push"),
-    PULL_QUEUE: queueName("msgraph-pull"),
+    // No defaults: the Functions host resolves %PUSH_QUEUE%, %PULL_QUEUE% and %NIGHTLY_SCHEDULE% in the trigger
+    // registrations from app settings itself, so a default here would pass validation while the trigger fails to load.
+    PUSH_QUEUE: queueName(),
+    PULL_QUEUE: queueName(),
     ERP_INBOUND_QUEUE: queueName("erp-inbound"),
     GRAPH_BASE_URL: text({
       default: "https://graph.microsoft.com/v1.0",
@@ -278,7 +280,7 @@ export const settingsSchema = z
       unit: "hours",
       maxReason: "Graph's maximum for To Do task subscriptions is 4,230 minutes",
     }),
-    NIGHTLY_SCHEDULE: text({ default: "0 0 2 * * *", check: checkNcrontab }),
+    NIGHTLY_SCHEDULE: text({ check: checkNcrontab }),
     CONFLICT_RULE: z.preprocess(
       blankToUndefined,
       z

@@ -90,13 +90,10 @@ describe("loadConfig", () => {
     const env = base();
     for (const k of [
       "TABLE_PREFIX",
-      "PUSH_QUEUE",
-      "PULL_QUEUE",
       "ERP_INBOUND_QUEUE",
       "GRAPH_BASE_URL",
       "GRAPH_AUTHORITY_HOST",
       "SUBSCRIPTION_LIFETIME_HOURS",
-      "NIGHTLY_SCHEDULE",
       "CONFLICT_RULE",
       "LIFECYCLE_WEBHOOK_URL",
       "EMAIL_BLOB_CONTAINER",
@@ -107,13 +104,10 @@ describe("loadConfig", () => {
     const c = loadConfig(env);
     expect(c).toMatchObject({
       tablePrefix: "",
-      pushQueue: "msgraph-push",
-      pullQueue: "msgraph-pull",
       erpInboundQueue: "erp-inbound",
       graphBaseUrl: "https://graph.microsoft.com/v1.0",
       authorityHost: "https://login.microsoftonline.com",
       subscriptionLifetimeHours: 48,
-      nightlySchedule: "0 0 2 * * *",
       conflictRule: "erp-wins",
       emailBlobContainer: "erp-mail-attachments",
       tokenCacheKey: undefined,
@@ -124,11 +118,11 @@ describe("loadConfig", () => {
   it("treats blank values as not set and trims values", () => {
     const c = loadConfig({
       ...base(),
-      PUSH_QUEUE: "  ",
+      ERP_INBOUND_QUEUE: "  ",
       EVENT_DAYS_BACK: " 7 ",
       GRAPH_BASE_URL: "https://g.example/v1.0/",
     });
-    expect(c.pushQueue).toBe("msgraph-push");
+    expect(c.erpInboundQueue).toBe("erp-inbound");
     expect(c.eventDaysBack).toBe(7);
     expect(c.graphBaseUrl).toBe("https://g.example/v1.0");
   });

@@ -10,7 +10,10 @@ const itemEnvelope = {
     .string()
     .min(1)
     .nullable()
-    .describe("ERP key; null for an item created in Outlook (the ERP answers with a push carrying outlookId)"),
+    .describe(
+      "ERP key; null for an item created in Outlook: the ERP answers with a push carrying outlookId, and upserts by " +
+        "outlookId (a repeated CREATE for the same outlookId updates the record it created)",
+    ),
   outlookId: nonEmpty("Graph id of the event / To Do task"),
   actionType: z
     .string()
