@@ -74,6 +74,7 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
     EVENT_DAYS_BACK: "1",
     EVENT_DAYS_FORWARD: "21",
     TASK_LIST_NAME: "COINS",
+    NIGHTLY_SCHEDULE: "0 0 2 * * *",
     WEBHOOK_URL: `${host.baseUrl}/graph/notifications`,
     ...options.env,
   };
