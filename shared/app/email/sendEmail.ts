@@ -22,10 +22,16 @@ import {
   recipientProblem,
   type EmailFailure,
   type ResolvedAttachment,
-} from "./emailPlan.js";
+} from "../../domain/email/emailPlan.js";
 import { emailOutcome, publishEmailOutcome } from "./emailOutcome.js";
-import { addAttachment, deleteMessage, findTaggedMessages, listAttachments, uploadRange } from "./mailboxGraph.js";
-import { EXCHANGE_SEND_RATE, nextSendSlot, type SendRate } from "./sendSlot.js";
+import {
+  addAttachment,
+  deleteMessage,
+  findTaggedMessages,
+  listAttachments,
+  uploadRange,
+} from "../../adapters/graph/mailboxMessages.js";
+import { EXCHANGE_SEND_RATE, nextSendSlot, type SendRate } from "../../domain/email/sendSlot.js";
 
 export type EmailDeps = Pick<AppDeps, "config" | "now" | "users" | "graph" | "queues" | "blobs">;
 

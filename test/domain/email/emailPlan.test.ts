@@ -9,7 +9,7 @@ import {
   needsUploadSession,
   recipientProblem,
   type ResolvedAttachment,
-} from "../../../shared/app/email/emailPlan.js";
+} from "../../../shared/domain/email/emailPlan.js";
 import type { EmailData } from "../../../shared/domain/messages/pushMessage.js";
 
 const MB = 1024 * 1024;

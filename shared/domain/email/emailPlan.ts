@@ -1,6 +1,6 @@
 // Pure: the Graph message for an ERP email (recipients, body, our key tag), attachment limits, and sendMail vs draft.
-import { ERP_PROPERTY_SET } from "../../adapters/graph/extendedProperties.js";
-import type { EmailData } from "../../domain/messages/pushMessage.js";
+import { ERP_KEY_PROPERTY_GUID as ERP_PROPERTY_SET } from "../appointments/erpKey.js";
+import type { EmailData } from "../messages/pushMessage.js";
 
 /** `String {guid} Name CoinsMessageKey`: tags every mail/draft with its email key, so a retry can find it. */
 export const EMAIL_KEY_PROPERTY_ID = `String {${ERP_PROPERTY_SET}} Name CoinsMessageKey`;

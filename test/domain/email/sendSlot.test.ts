@@ -1,6 +1,6 @@
 // nextSendSlot: the earliest send time that keeps every sliding minute at or below the mailbox limit.
 import { describe, expect, it } from "vitest";
-import { nextSendSlot } from "../../../shared/app/email/sendSlot.js";
+import { nextSendSlot } from "../../../shared/domain/email/sendSlot.js";
 
 const rate = { limit: 3, windowMs: 60_000 };
 const NOW = 1_000_000;

@@ -1,13 +1,13 @@
-// Graph mail calls the gateway lacks (find a mail by our key tag, list/add attachments, one ranged upload PUT), made
+// Graph calls for tagged mail the gateway lacks: search by our extended property, attachments, one ranged upload PUT.
 // through the gateway's own GraphHttp (token, retry bound, per-mailbox permits, error mapping). Belongs in
 // shared/adapters/graph/ (GraphGateway) — kept here because that folder is outside this change's scope.
 import { z } from "zod";
 import { PermanentError } from "../../domain/errors.js";
-import type { GraphGateway } from "../../adapters/graph/graphGateway.js";
-import { query, seg } from "../../adapters/graph/graphHttp.js";
-import { mapGraphError, mapGraphHttpFailure } from "../../adapters/graph/mapGraphError.js";
-import { parseGraph } from "../../adapters/graph/parseGraph.js";
-import { EMAIL_KEY_PROPERTY_ID } from "./emailPlan.js";
+import type { GraphGateway } from "./graphGateway.js";
+import { query, seg } from "./graphHttp.js";
+import { mapGraphError, mapGraphHttpFailure } from "./mapGraphError.js";
+import { parseGraph } from "./parseGraph.js";
+import { EMAIL_KEY_PROPERTY_ID } from "../../domain/email/emailPlan.js";
 
 const foundSchema = z.looseObject({
   value: z.array(z.looseObject({ id: z.string().min(1), isDraft: z.boolean().optional() })),
