@@ -173,6 +173,58 @@ describe("graphWebhook", () => {
     expect(rig.pullMessages().length).toBe(before);
   });
 
+  it("caps an anonymous post: > 1 MiB → 413, > 1000 items or > 100 subscriptions → 400 naming value; nothing read", async () => {
+    const before = rig.pullMessages().length;
+    const big = await rig.post(rig.webhookUrl, {
+      value: [changeNotification(sub.subscriptionId, sub.clientState)],
+      pad: "x".repeat(1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.text)).toMatchObject({
+      error: "payload_too_large",
+      reason: expect.stringMatching(/^body: \d+ bytes exceeds the limit of 1048576 bytes$/),
+    });
+    const items = (n: number, subs: number) => ({
+      value: Array.from({ length: n }, (_, i) =>
+        changeNotification(i % subs === 0 ? sub.subscriptionId : `other-${i % subs}`, sub.clientState, `c${i}`),
+      ),
+    });
+    const tooManyItems = await rig.post(rig.webhookUrl, items(1001, 1));
+    expect(tooManyItems.status).toBe(400);
+    expect(JSON.parse(tooManyItems.text).reason).toMatch(/^value: 1001 notifications exceed the limit of 1000/);
+    const tooManySubs = await rig.post(rig.webhookUrl, items(101, 101));
+    expect(tooManySubs.status).toBe(400);
+    expect(JSON.parse(tooManySubs.text).reason).toMatch(/^value: notifications for 101 distinct subscriptions/);
+    expect(rig.pullMessages().length).toBe(before);
+  });
+
+  it("a malformed body's echo in the log stays on one line (no forged log entries)", async () => {
+    const logFrom = rig.host.logs.length;
+    const res = await rig.post(rig.webhookUrl, "x\nINFO graph webhook: forged entry");
+    expect(res.status).toBe(400);
+    const logged = rig.host.logs.slice(logFrom).filter((l) => l.includes("bad request"));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('"x?INFO'); // V8 quotes the start of the posted text in its error
+    expect(logged[0]).not.toMatch(/[\n\r]/);
+  });
+
+  it("a cold start that outlasts the deadline → 503 inside Graph's ~3 s (the start counts against the 2 s)", async () => {
+    const before = rig.pullMessages().length;
+    const body = { value: [changeNotification(sub.subscriptionId, sub.clientState, "ev-cold", 'W/"cold"')] };
+    rig.useHandlerDeps(() => new Promise((resolve) => setTimeout(() => resolve(rig.deps), 2_300)));
+    try {
+      const res = await rig.post(rig.webhookUrl, body);
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.text)).toMatchObject({ reason: "the app is still starting" });
+      expect(res.ms).toBeLessThan(2_300);
+      expect(rig.pullMessages().length).toBe(before);
+    } finally {
+      rig.useHandlerDeps(undefined);
+    }
+    expect((await rig.post(rig.webhookUrl, body)).status).toBe(202); // Graph's retry, once warm
+    expect(rig.pullMessages().slice(before)).toHaveLength(1);
+  });
+
   it("answers 5xx when the queue cannot be reached, so Graph retries; the retry then gets through once", async () => {
     const dead = createQueueSender(
       `Endpoint=sb://127.0.0.1:${await freePort()};SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true;`,

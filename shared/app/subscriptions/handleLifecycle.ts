@@ -26,8 +26,9 @@ export type LifecycleOutcome =
   | "removed:switchedOff";
 
 /**
- * reauthorizationRequired → renew (PATCH, a 404 creates anew); subscriptionRemoved → create a new subscription and
- * enqueue a RESYNC (changes may have been missed meanwhile); missed → enqueue a RESYNC.
+ * reauthorizationRequired → renew (PATCH; a 404 creates anew, and then, as for subscriptionRemoved, a RESYNC is
+ * enqueued); subscriptionRemoved → create a new subscription and enqueue a RESYNC (changes may have been missed
+ * meanwhile); missed → enqueue a RESYNC.
  *
  * Ignored (logged, message completed) rather than set aside in Rejected: a lifecycle notification for a subscription
  * that has since been replaced or removed (the stored record holds another id), and one for a user whose row is gone
@@ -92,6 +93,13 @@ export async function handleLifecycle(
   switch (lifecycleEvent) {
     case "reauthorizationRequired": {
       const renewed = await ensureSubscription(deps, user, kind);
+      if (renewed.subscriptionId !== subscriptionId) {
+        // Graph no longer had it (renew → 404, or it had expired): a new one was created, and whatever changed while
+        // none existed was never notified — read it all again, as after subscriptionRemoved.
+        await resync(renewed.subscriptionId);
+        ctx.log.log(`${about}: gone in Graph; recreated as ${renewed.subscriptionId}; RESYNC requested`);
+        return "recreated";
+      }
       ctx.log.log(`${about}: renewed until ${renewed.expiresAt} (subscription ${renewed.subscriptionId})`);
       return "renewed";
     }

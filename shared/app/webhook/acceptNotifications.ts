@@ -11,21 +11,23 @@ import {
 } from "../../domain/webhook/screenNotifications.js";
 import { isLifecycleNotification, type LifecycleNotification } from "../../adapters/graph/schemas.js";
 import type { OutgoingMessage } from "../../adapters/servicebus/queueSender.js";
-import type { PostedNotification } from "./parseNotificationPost.js";
+import { checkSubscriptionCount, type PostedNotification } from "./parseNotificationPost.js";
 
-type Deps = Pick<AppDeps, "config" | "subscriptions" | "queues">;
+type Deps = Pick<AppDeps, "config" | "now" | "subscriptions" | "queues">;
 
 export type AcceptOutcome =
   /** Everything genuine is enqueued (forged/unknown items are dropped and logged): answer 202. */
   | { status: "accepted"; enqueued: number; rejected: Rejected[] }
   /** Reading the subscriptions or enqueueing failed: answer 5xx so Graph posts again (duplicates are dropped). */
-  | { status: "unavailable"; reason: string };
+  | { status: "unavailable"; reason: string }
+  /** The post names more subscriptions than MAX_SUBSCRIPTIONS_PER_POST: nothing read, answer 400. */
+  | { status: "invalid"; reason: string };
 
 /** Graph drops endpoints slower than ~3 s: reads and sends get this long in all before the answer is 503. */
 export const DEFAULT_DEADLINE_MS = 2_000;
 
 /** Rejects with TransientError "timeout" when `promise` is not settled by `deadline` (epoch ms); never leaves a rejection unhandled. */
-async function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+export async function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
   promise.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -45,20 +47,31 @@ async function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: st
 const forLog = (id: string) =>
   [...id.slice(0, 100)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? "?" : c)).join("");
 
-/** The PULL message id of a lifecycle notification: same notification → same id, so a re-post is dropped. */
-function lifecycleMessageId(n: LifecycleNotification): string {
+/** Width of the receive-time bucket in a lifecycle notification's PULL message id. */
+export const LIFECYCLE_BUCKET_MS = 5 * 60_000;
+
+/**
+ * The PULL message id of a lifecycle notification. Graph sends them without an `id`, and the subscription's expiry
+ * only changes at renewal, so (event, subscription, expiry) alone would make every later `missed` of the same day a
+ * "duplicate" the broker drops (its detection window is a day). The receive-time bucket keeps re-posts within
+ * LIFECYCLE_BUCKET_MS collapsing while a later notification gets through; a repeat that slips through is harmless
+ * (a RESYNC is idempotent, a second renewal only moves the expiry).
+ */
+export function lifecycleMessageId(n: LifecycleNotification, receivedAt: Date): string {
   return contentMessageId("pull", {
     lifecycle: n.lifecycleEvent,
     subscriptionId: n.subscriptionId,
     subscriptionExpirationDateTime: n.subscriptionExpirationDateTime,
     id: (n as { id?: unknown }).id,
+    bucket: Math.floor(receivedAt.getTime() / LIFECYCLE_BUCKET_MS),
   });
 }
 
 /**
  * One point read per distinct subscription id (in parallel), screenNotifications, then one PULL message per accepted
  * subscription (MSEVENT / MSTASK) and one per accepted lifecycle notification (LIFECYCLE), SessionId = user. No Graph
- * call, no table write. Reads and sends share a deadline (`deadlineMs`): past it the answer is 503 and Graph posts
+ * call, no table write. More than MAX_SUBSCRIPTIONS_PER_POST distinct ids → "invalid" before any read.
+ * Reads and sends share a deadline (`deadline` epoch ms, else now + `deadlineMs`): past it the answer is 503 and Graph posts
  * again (a send that still completes later makes the retry a duplicate, which Service Bus drops). Rejected items are
  * logged with the subscription id and reason only — never a clientState.
  */
@@ -66,9 +79,12 @@ export async function acceptNotifications(
   deps: Deps,
   notifications: readonly PostedNotification[],
   log: Logger,
-  options: { deadlineMs?: number } = {},
+  options: { deadlineMs?: number; deadline?: number } = {},
 ): Promise<AcceptOutcome> {
-  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const deadline = options.deadline ?? Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const tooMany = checkSubscriptionCount(notifications);
+  if (tooMany) return { status: "invalid", reason: tooMany };
+  const receivedAt = deps.now();
   const ids = [...new Set(notifications.map((n) => n.subscriptionId))];
   let known: Map<string, KnownSubscription | undefined>;
   try {
@@ -110,7 +126,7 @@ export async function acceptNotifications(
         lifecycleEvent: n.lifecycleEvent,
       } satisfies PullMessage,
       sessionId: group.user,
-      messageId: lifecycleMessageId(n),
+      messageId: lifecycleMessageId(n, receivedAt),
     });
   }
 

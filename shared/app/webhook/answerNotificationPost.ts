@@ -1,12 +1,15 @@
 // HTTP side of both Graph notification endpoints: validation handshake, body parsing, outcome → status code.
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
-import { acceptNotifications } from "./acceptNotifications.js";
-import { parseNotificationPost } from "./parseNotificationPost.js";
+import { toAppError } from "../../domain/errors.js";
+import { acceptNotifications, beforeDeadline, DEFAULT_DEADLINE_MS } from "./acceptNotifications.js";
+import { bodyTooLarge, MAX_BODY_BYTES, parseNotificationPost } from "./parseNotificationPost.js";
 
 /** What the endpoint needs of a request (the @azure/functions HttpRequest has it). */
 export interface NotificationRequest {
   readonly query: URLSearchParams;
+  /** For Content-Length: a declared oversize body is refused before it is read. */
+  readonly headers?: { get(name: string): string | null };
   text(): Promise<string>;
 }
 
@@ -17,6 +20,10 @@ export interface NotificationResponse {
   body?: string;
 }
 
+/** A reason for the log: V8's JSON errors quote the posted text, so control characters are masked and length capped. */
+const oneLine = (text: string) =>
+  [...text.slice(0, 300)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? "?" : c)).join("");
+
 const json = (status: number, value: unknown): NotificationResponse => ({
   status,
   headers: { "content-type": "application/json; charset=utf-8" },
@@ -25,14 +32,21 @@ const json = (status: number, value: unknown): NotificationResponse => ({
 
 /**
  * `?validationToken=…` → 200 text/plain with the token (the query API has already URL-decoded it), without touching
- * settings or storage. Otherwise: malformed body → 400 naming the field; store or queue down → 503 (Graph retries);
- * else 202 — also when items were forged or unknown, since a retry of those could never succeed.
+ * settings or storage. Otherwise: body over MAX_BODY_BYTES → 413; malformed body, more than MAX_NOTIFICATIONS items or
+ * MAX_SUBSCRIPTIONS_PER_POST subscriptions → 400 naming the field; store or queue down → 503 (Graph retries); else 202
+ * — also when items were forged or unknown, since a retry of those could never succeed.
+ *
+ * The deadline (`deadlineMs`, default DEFAULT_DEADLINE_MS) runs from the request's arrival: reading the body, waiting
+ * for the app to start (a cold start creates tables and opens the AMQP connection) and the reads and sends all count
+ * against it, so Graph gets an answer inside its ~3 s. Past it: 503, and Graph posts again (the start goes on meanwhile).
  */
 export async function answerNotificationPost(
   request: NotificationRequest,
   log: Logger,
   deps: () => Promise<AppDeps> | AppDeps,
+  options: { deadlineMs?: number } = {},
 ): Promise<NotificationResponse> {
+  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const token = request.query.get("validationToken");
   if (token !== null) {
     return {
@@ -41,19 +55,34 @@ export async function answerNotificationPost(
       body: token,
     };
   }
-  const parsed = parseNotificationPost(await request.text());
+  const declared = Number(request.headers?.get("content-length") ?? "");
+  const parsed =
+    Number.isFinite(declared) && declared > MAX_BODY_BYTES
+      ? bodyTooLarge(declared)
+      : parseNotificationPost(await request.text());
   if (!parsed.ok) {
-    log.warn(`graph webhook: bad request: ${parsed.reason}`);
-    return json(400, { error: "invalid_notification", reason: parsed.reason });
+    log.warn(`graph webhook: bad request: ${oneLine(parsed.reason)}`);
+    return json(parsed.status, {
+      error: parsed.status === 413 ? "payload_too_large" : "invalid_notification",
+      reason: parsed.reason,
+    });
   }
   let appDeps: AppDeps;
   try {
-    appDeps = await deps();
+    appDeps = await beforeDeadline(Promise.resolve().then(deps), deadline, "starting the app");
   } catch (error) {
-    log.error(`graph webhook: app not ready (${error instanceof Error ? error.message : String(error)})`);
-    return json(503, { error: "unavailable", reason: "the app could not start" });
+    const e = toAppError(error);
+    log.error(`graph webhook: app not ready (${e.code}: ${e.message}); answering 503 so Graph retries`);
+    return json(503, {
+      error: "unavailable",
+      reason: e.code === "timeout" ? "the app is still starting" : "the app could not start",
+    });
   }
-  const outcome = await acceptNotifications(appDeps, parsed.notifications, log);
+  const outcome = await acceptNotifications(appDeps, parsed.notifications, log, { deadline });
   if (outcome.status === "unavailable") return json(503, { error: "unavailable", reason: outcome.reason });
+  if (outcome.status === "invalid") {
+    log.warn(`graph webhook: bad request: ${outcome.reason}`);
+    return json(400, { error: "invalid_notification", reason: outcome.reason });
+  }
   return { status: 202 };
 }

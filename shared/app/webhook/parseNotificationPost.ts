@@ -10,7 +10,21 @@ import {
 
 export type PostedNotification = ChangeNotification | LifecycleNotification;
 
-export type ParsedPost = { ok: true; notifications: PostedNotification[] } | { ok: false; reason: string };
+/**
+ * Caps on one anonymous POST, so a stranger cannot make the webhook parse megabytes or issue thousands of table reads.
+ * Graph batches several notifications into one POST, but a change notification without resource data is under 1 KB:
+ * the caps are far above what Graph sends. Past a cap the answer is 413 (body) or 400 (value) and nothing is read.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** At most this many items in `value`. */
+export const MAX_NOTIFICATIONS = 1_000;
+/** At most this many distinct subscription ids per POST: each costs one point read of the Subscriptions table. */
+export const MAX_SUBSCRIPTIONS_PER_POST = 100;
+
+export type ParsedPost =
+  | { ok: true; notifications: PostedNotification[] }
+  /** `status`: 413 for a body over MAX_BODY_BYTES, else 400. */
+  | { ok: false; status: 400 | 413; reason: string };
 
 type Issue = z.core.$ZodIssue;
 
@@ -34,16 +48,41 @@ function explain(issue: Issue, json: unknown): string[] {
   return [`${pathText(issue.path)}: ${issue.message}`];
 }
 
+const bad = (reason: string): ParsedPost => ({ ok: false, status: 400, reason });
+
+/** A post Graph would never send: a body over MAX_BODY_BYTES (by the Content-Length the client declared, if any). */
+export function bodyTooLarge(bytes: number): ParsedPost {
+  return { ok: false, status: 413, reason: `body: ${bytes} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes` };
+}
+
+/** A 400 reason naming `value` when a post names more than MAX_SUBSCRIPTIONS_PER_POST distinct subscriptions. */
+export function checkSubscriptionCount(notifications: readonly { subscriptionId: string }[]): string | undefined {
+  const distinct = new Set(notifications.map((n) => n.subscriptionId)).size;
+  return distinct > MAX_SUBSCRIPTIONS_PER_POST
+    ? `value: notifications for ${distinct} distinct subscriptions exceed the limit of ${MAX_SUBSCRIPTIONS_PER_POST} per post`
+    : undefined;
+}
+
+/** Parses and checks a posted body against the caps above; a failure names the field (body or value[i].…). */
 export function parseNotificationPost(text: string): ParsedPost {
-  if (text.trim() === "") return { ok: false, reason: "body: empty; expected a JSON object with a value array" };
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_BODY_BYTES) return bodyTooLarge(bytes);
+  if (text.trim() === "") return bad("body: empty; expected a JSON object with a value array");
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `body: malformed JSON (${error instanceof Error ? error.message : String(error)})` };
+    return bad(`body: malformed JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+  const value = (json as { value?: unknown } | null)?.value;
+  if (Array.isArray(value) && value.length > MAX_NOTIFICATIONS)
+    return bad(`value: ${value.length} notifications exceed the limit of ${MAX_NOTIFICATIONS} per post`);
   const result = notificationCollectionSchema.safeParse(json);
-  if (result.success) return { ok: true, notifications: result.data.value };
-  const reasons = result.error.issues.flatMap((i) => explain(i, json));
-  return { ok: false, reason: [...new Set(reasons)].slice(0, 3).join("; ") };
+  if (!result.success) {
+    const reasons = result.error.issues.flatMap((i) => explain(i, json));
+    return bad([...new Set(reasons)].slice(0, 3).join("; "));
+  }
+  const tooMany = checkSubscriptionCount(result.data.value);
+  if (tooMany) return bad(tooMany);
+  return { ok: true, notifications: result.data.value };
 }

@@ -58,6 +58,40 @@ describe("handleLifecycle", () => {
     expect(ctx.lines.join("\n")).toContain(`subscription ${old.subscriptionId}`);
   });
 
+  it("reauthorizationRequired for a subscription Graph no longer has: recreated AND a RESYNC for the new one", async () => {
+    const old = await ensureSubscription(rig.deps, await user(JSMITH.userId), "events");
+    await rig.deps.graph.deleteSubscription(JSMITH.mailbox, old.subscriptionId); // gone in Graph, still stored
+    const before = rig.pullMessages().length;
+    const ctx = context();
+    expect(
+      await handleLifecycle(rig.deps, lifecycle(old.subscriptionId, "JSMITH", "reauthorizationRequired"), ctx),
+    ).toBe("recreated");
+    const stored = await rig.deps.subscriptions.get("JSMITH", "events");
+    expect(stored?.subscriptionId).not.toBe(old.subscriptionId);
+    expect(rig.sim.subscriptions().some((s) => s.id === stored?.subscriptionId)).toBe(true);
+    const resyncs = rig
+      .pullMessages()
+      .slice(before)
+      .filter((m) => (m.bodyJson as { source?: string }).source === "RESYNC");
+    expect(resyncs).toMatchObject([
+      {
+        sessionId: "JSMITH",
+        bodyJson: { source: "RESYNC", subscriptionId: stored?.subscriptionId, user: "JSMITH", reason: "missed" },
+      },
+    ]);
+    expect(ctx.lines.join("\n")).toContain(`recreated as ${stored?.subscriptionId}; RESYNC requested`);
+  });
+
+  it("reauthorizationRequired for a live subscription: renewed in place, no RESYNC", async () => {
+    const rec = await ensureSubscription(rig.deps, await user(JSMITH.userId), "events");
+    const before = rig.pullMessages().length;
+    expect(
+      await handleLifecycle(rig.deps, lifecycle(rec.subscriptionId, "JSMITH", "reauthorizationRequired"), context()),
+    ).toBe("renewed");
+    expect((await rig.deps.subscriptions.get("JSMITH", "events"))?.subscriptionId).toBe(rec.subscriptionId);
+    expect(rig.pullMessages().slice(before)).toEqual([]);
+  });
+
   it("ignores one whose user field does not own the subscription", async () => {
     const rec = await ensureSubscription(rig.deps, await user(JSMITH.userId), "events");
     expect(await handleLifecycle(rig.deps, lifecycle(rec.subscriptionId, "ADOE", "missed"), context())).toBe(

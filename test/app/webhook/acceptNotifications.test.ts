@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import { SubscriptionsTable } from "../../../shared/adapters/tables/subscriptionsTable.js";
 import { ensureSubscription } from "../../../shared/app/subscriptions/ensureSubscription.js";
-import { acceptNotifications } from "../../../shared/app/webhook/acceptNotifications.js";
+import { acceptNotifications, LIFECYCLE_BUCKET_MS } from "../../../shared/app/webhook/acceptNotifications.js";
 import type { SubscriptionRecord } from "../../../shared/adapters/tables/subscriptionsTable.js";
 import { freePort } from "../../harness/freePort.js";
 import { ADOE, JSMITH, changeNotification, startWebhookRig, type WebhookRig } from "./webhookRig.js";
@@ -90,6 +90,51 @@ describe("acceptNotifications", () => {
     await acceptNotifications(rig.deps, post, log);
     await acceptNotifications(rig.deps, post, log);
     expect(rig.pullMessages().length).toBe(before + 1);
+  });
+
+  it("a lifecycle notification (no id) re-posted within 5 minutes collapses; a later one of the same day gets through", async () => {
+    // Graph sends `missed` without an id and with the same subscription expiry all day: only the receive time differs.
+    const missed = {
+      lifecycleEvent: "missed" as const,
+      subscriptionId: js.subscriptionId,
+      subscriptionExpirationDateTime: js.expiresAt,
+      clientState: js.clientState,
+    };
+    const lifecycles = () =>
+      rig.pullMessages().filter((m) => (m.bodyJson as { source?: string } | undefined)?.source === "LIFECYCLE");
+    const before = lifecycles().length;
+    const now = rig.deps.now().getTime();
+    rig.advance(LIFECYCLE_BUCKET_MS - (now % LIFECYCLE_BUCKET_MS) + 1_000); // 1 s into a bucket: no boundary below
+    await acceptNotifications(rig.deps, [missed], log);
+    rig.advance(30_000);
+    await acceptNotifications(rig.deps, [missed], log); // Graph's retry of the same post
+    expect(lifecycles().length).toBe(before + 1);
+    rig.advance(2 * 3_600_000); // another `missed` later that day
+    const outcome = await acceptNotifications(rig.deps, [missed], log);
+    expect(outcome).toMatchObject({ status: "accepted", enqueued: 1 });
+    expect(lifecycles().length).toBe(before + 2);
+    expect(lifecycles().slice(before)).toMatchObject([
+      { sessionId: "JSMITH", bodyJson: { source: "LIFECYCLE", lifecycleEvent: "missed", user: "JSMITH" } },
+      { sessionId: "JSMITH", bodyJson: { source: "LIFECYCLE", lifecycleEvent: "missed", user: "JSMITH" } },
+    ]);
+  });
+
+  it("more than 100 distinct subscription ids → invalid, without a single read or message", async () => {
+    const subscriptions = new CountingSubscriptions(rig.deps.subscriptions.client);
+    const before = rig.pullMessages().length;
+    const many = Array.from({ length: 101 }, (_, i) => changeNotification(`sub-${i}`, "s", `e${i}`, `W/"${i}"`));
+    const outcome = await acceptNotifications({ ...rig.deps, subscriptions }, many, log);
+    expect(outcome).toEqual({
+      status: "invalid",
+      reason: "value: notifications for 101 distinct subscriptions exceed the limit of 100 per post",
+    });
+    expect(subscriptions.reads).toEqual([]);
+    expect(rig.pullMessages().length).toBe(before);
+    // 100 is still fine: each is read once (and unknown, so dropped)
+    expect(await acceptNotifications({ ...rig.deps, subscriptions }, many.slice(0, 100), log)).toMatchObject({
+      status: "accepted",
+    });
+    expect(subscriptions.reads).toHaveLength(100);
   });
 
   it("a store that does not answer by the deadline → unavailable, quickly", async () => {

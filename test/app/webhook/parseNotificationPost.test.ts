@@ -2,7 +2,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseNotificationPost } from "../../../shared/app/webhook/parseNotificationPost.js";
+import {
+  MAX_BODY_BYTES,
+  MAX_NOTIFICATIONS,
+  MAX_SUBSCRIPTIONS_PER_POST,
+  parseNotificationPost,
+} from "../../../shared/app/webhook/parseNotificationPost.js";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../../fixtures/graph", name), "utf8");
 
@@ -56,5 +61,52 @@ describe("parseNotificationPost", () => {
     const parsed = parseNotificationPost(body);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+});
+
+describe("parseNotificationPost caps (anonymous endpoint: bounded work per post)", () => {
+  const item = (sub: string, i: number) => ({
+    subscriptionId: sub,
+    changeType: "updated",
+    resource: `Users/x/Events/${i}`,
+    clientState: "s",
+  });
+  const post = (n: number, subs: number) =>
+    JSON.stringify({ value: Array.from({ length: n }, (_, i) => item(`sub-${i % subs}`, i)) });
+
+  it.each([
+    ["the largest allowed post", post(MAX_NOTIFICATIONS, MAX_SUBSCRIPTIONS_PER_POST), true, undefined, /./],
+    [
+      "a body over 1 MiB",
+      JSON.stringify({ value: [item("s", 1)], pad: "x".repeat(MAX_BODY_BYTES) }),
+      false,
+      413,
+      /^body: \d+ bytes exceeds the limit of 1048576 bytes$/,
+    ],
+    [
+      "more than 1000 notifications",
+      post(MAX_NOTIFICATIONS + 1, 1),
+      false,
+      400,
+      /^value: 1001 notifications exceed the limit of 1000 per post$/,
+    ],
+    [
+      "more than 100 distinct subscriptions",
+      post(MAX_SUBSCRIPTIONS_PER_POST + 1, MAX_SUBSCRIPTIONS_PER_POST + 1),
+      false,
+      400,
+      /^value: notifications for 101 distinct subscriptions exceed the limit of 100 per post$/,
+    ],
+  ])("%s", (_what, body, ok, status, reason) => {
+    const parsed = parseNotificationPost(body);
+    expect(parsed.ok).toBe(ok);
+    if (!parsed.ok) {
+      expect(parsed.status).toBe(status);
+      expect(parsed.reason).toMatch(reason);
+    } else expect(parsed.notifications).toHaveLength(MAX_NOTIFICATIONS);
+  });
+
+  it("a malformed body is a 400, not a 413", () => {
+    expect(parseNotificationPost("{")).toMatchObject({ ok: false, status: 400 });
   });
 });

@@ -12,29 +12,34 @@ export const ADOE = { userId: "ADOE", mailbox: "adoe@contoso.test" };
 export interface WebhookRig extends AppRig {
   webhookUrl: string;
   lifecycleUrl: string;
-  /** Replaces the deps the HTTP handlers use (e.g. a dead queue sender); undefined restores the rig's. */
-  useHandlerDeps(deps: AppDeps | undefined): void;
+  /** Replaces the deps the HTTP handlers use (e.g. a dead queue sender, or a factory that starts slowly like a cold
+   * start); undefined restores the rig's. */
+  useHandlerDeps(deps: AppDeps | (() => Promise<AppDeps>) | undefined): void;
   /** msgraph-pull as the broker holds it (any state), oldest first. */
   pullMessages(): { messageId?: string; sessionId?: string; bodyJson?: unknown; state: string }[];
   post(url: string, body: unknown): Promise<{ status: number; text: string; ms: number }>;
 }
 
 export async function startWebhookRig(options: AppRigOptions = {}): Promise<WebhookRig> {
-  let override: AppDeps | undefined;
+  let override: AppDeps | (() => Promise<AppDeps>) | undefined;
+  const handlerDeps = (deps: () => AppDeps) => (): AppDeps | Promise<AppDeps> =>
+    typeof override === "function" ? override() : (override ?? deps());
   const rig = await startAppRig({
     ...options,
+    // NIGHTLY_SCHEDULE lost its default in config.ts (the host resolves %NIGHTLY_SCHEDULE% itself); the app rig may not set it yet.
+    env: { NIGHTLY_SCHEDULE: "0 0 2 * * *", ...options.env },
     routes: (deps) => [
       {
         name: "graphWebhook",
         methods: ["POST"],
         route: "graph/notifications",
-        handler: (req, ctx) => runGraphWebhook(req, ctx, () => override ?? deps()),
+        handler: (req, ctx) => runGraphWebhook(req, ctx, handlerDeps(deps)),
       },
       {
         name: "graphLifecycle",
         methods: ["POST"],
         route: "graph/notifications/lifecycle",
-        handler: (req, ctx) => runGraphLifecycle(req, ctx, () => override ?? deps()),
+        handler: (req, ctx) => runGraphLifecycle(req, ctx, handlerDeps(deps)),
       },
     ],
   });
