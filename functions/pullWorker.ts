@@ -16,20 +16,24 @@ function defaultDeps(): Promise<PullWorkerDeps> {
       queue: deps.config.pullQueue,
       handlers: buildPullHandlers(deps),
       rejected: deps.rejected,
+      reschedule: deps.queues,
     }));
     defaults.catch(() => (defaults = undefined));
   }
   return defaults;
 }
 
-/** Returns normally → the host completes the message (also when it was set aside); throws → abandon, redelivery. */
+/**
+ * Returns normally → the host completes the message (also when it was set aside, or rescheduled after a Retry-After:
+ * see dispatchMessage); throws → abandon, redelivery.
+ */
 export function runPullWorker(
   message: unknown,
   context: InvocationContext,
   deps: PullWorkerDeps,
 ): Promise<DispatchOutcome> {
   const delivery = deliveryInfoFrom(deps.queue, context.triggerMetadata);
-  return dispatchPull(message, delivery, { handlers: deps.handlers, rejected: deps.rejected, log: context });
+  return dispatchPull(message, delivery, { ...deps, log: context });
 }
 
 export async function pullWorker(message: unknown, context: InvocationContext): Promise<void> {

@@ -16,20 +16,24 @@ function defaultDeps(): Promise<PushWorkerDeps> {
       queue: deps.config.pushQueue,
       handlers: buildPushHandlers(deps),
       rejected: deps.rejected,
+      reschedule: deps.queues,
     }));
     defaults.catch(() => (defaults = undefined));
   }
   return defaults;
 }
 
-/** Returns normally → the host completes the message (also when it was set aside); throws → abandon, redelivery. */
+/**
+ * Returns normally → the host completes the message (also when it was set aside, or rescheduled after a Retry-After:
+ * see dispatchMessage); throws → abandon, redelivery.
+ */
 export function runPushWorker(
   message: unknown,
   context: InvocationContext,
   deps: PushWorkerDeps,
 ): Promise<DispatchOutcome> {
   const delivery = deliveryInfoFrom(deps.queue, context.triggerMetadata);
-  return dispatchPush(message, delivery, { handlers: deps.handlers, rejected: deps.rejected, log: context });
+  return dispatchPush(message, delivery, { ...deps, log: context });
 }
 
 export async function pushWorker(message: unknown, context: InvocationContext): Promise<void> {

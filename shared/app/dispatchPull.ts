@@ -8,6 +8,8 @@ import {
   type HandlerContext,
   type Logger,
   type RejectedSink,
+  type RescheduleOptions,
+  type ReschedulePort,
 } from "./dispatchMessage.js";
 
 /** The message shape for one source (MSEVENT and MSTASK share a schema member, so Extract<> would give never). */
@@ -26,6 +28,9 @@ export interface PullDeps {
   handlers: PullHandlers;
   rejected: RejectedSink;
   log: Logger;
+  /** The queue sender: a handler's TransientError with retryAfterMs re-sends the message scheduled for later. */
+  reschedule?: ReschedulePort;
+  rescheduleOptions?: RescheduleOptions;
 }
 
 export function dispatchPull(body: unknown, delivery: DeliveryInfo, deps: PullDeps): Promise<DispatchOutcome> {
@@ -39,5 +44,7 @@ export function dispatchPull(body: unknown, delivery: DeliveryInfo, deps: PullDe
     handlers: deps.handlers as Record<string, ((m: PullMessage, ctx: HandlerContext) => Promise<void>) | undefined>,
     rejected: deps.rejected,
     log: deps.log,
+    reschedule: deps.reschedule,
+    rescheduleOptions: deps.rescheduleOptions,
   });
 }

@@ -8,6 +8,8 @@ import {
   type HandlerContext,
   type Logger,
   type RejectedSink,
+  type RescheduleOptions,
+  type ReschedulePort,
 } from "./dispatchMessage.js";
 
 export type PushHandler<K extends PushKind> = (message: PushMessageOf<K>, ctx: HandlerContext) => Promise<void>;
@@ -18,6 +20,9 @@ export interface PushDeps {
   handlers: PushHandlers;
   rejected: RejectedSink;
   log: Logger;
+  /** The queue sender: a handler's TransientError with retryAfterMs re-sends the message scheduled for later. */
+  reschedule?: ReschedulePort;
+  rescheduleOptions?: RescheduleOptions;
 }
 
 export function dispatchPush(body: unknown, delivery: DeliveryInfo, deps: PushDeps): Promise<DispatchOutcome> {
@@ -31,5 +36,7 @@ export function dispatchPush(body: unknown, delivery: DeliveryInfo, deps: PushDe
     handlers: deps.handlers as Record<string, ((m: PushMessage, ctx: HandlerContext) => Promise<void>) | undefined>,
     rejected: deps.rejected,
     log: deps.log,
+    reschedule: deps.reschedule,
+    rescheduleOptions: deps.rescheduleOptions,
   });
 }

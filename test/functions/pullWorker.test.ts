@@ -1,10 +1,12 @@
-// The pull worker: registered as a session-enabled trigger on %PULL_QUEUE%; routes by source; sets aside what it can't use.
+// The pull worker: registered as a session-enabled trigger on %PULL_QUEUE%; routes by source; sets aside what it can't use;
+// reschedules a request after a Retry-After.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { InvocationContext } from "@azure/functions";
 import { runPullWorker } from "../../functions/pullWorker.js";
 import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
 import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
 import type { PullHandlers } from "../../shared/app/dispatchPull.js";
+import { TransientError } from "../../shared/domain/errors.js";
 import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
 import type { ServiceBusStandIn } from "../servicebus/index.js";
 import { createDeliveryHarness, startAppServiceBus } from "../harness/deliveryHarness.js";
@@ -40,7 +42,7 @@ const drainWith = async (handlers: PullHandlers) => {
     connectionString: sb.connectionString,
     queue: QUEUE,
     handler: (message: unknown, context: InvocationContext) =>
-      runPullWorker(message, context, { queue: QUEUE, handlers, rejected }),
+      runPullWorker(message, context, { queue: QUEUE, handlers, rejected, reschedule: sender }),
   });
   const r = await h.drain({ idleMs: 500 });
   await h.stop();
@@ -101,5 +103,45 @@ describe("pull worker", () => {
       code: "invalid-message",
       reason: "subscriptionId: required",
     });
+  });
+
+  it("reschedules a request whose handler hit a Retry-After, and a transient failure without one is redelivered", async () => {
+    const m: PullMessage = { source: "MSEVENT", subscriptionId: "sub-r", user: "CAL", changeType: "created" };
+    await sender.send(QUEUE, m, { sessionId: "CAL", messageId: "pull-rs" });
+    await sender.send(
+      QUEUE,
+      { source: "RESYNC", user: "DAN", reason: "nightly" },
+      { sessionId: "DAN", messageId: "pull-tr" },
+    );
+    let events = 0;
+    let resyncs = 0;
+    const r = await drainWith({
+      MSEVENT: async () => {
+        if (++events === 1) throw new TransientError("graph.429", "throttled", { retryAfterMs: 300 });
+      },
+      RESYNC: async () => {
+        if (++resyncs === 1) throw new TransientError("graph.503", "unavailable");
+      },
+    });
+    expect(
+      r.deliveries
+        .filter((d) => d.sessionId === "CAL")
+        .map((d) => [d.messageId, d.deliveryCount, d.outcome, (d.body as { source?: string }).source]),
+    ).toEqual([
+      ["pull-rs", 1, "completed", "MSEVENT"],
+      ["pull-rs-r1", 1, "completed", "MSEVENT"],
+    ]);
+    expect(
+      r.deliveries.filter((d) => d.sessionId === "DAN").map((d) => [d.messageId, d.deliveryCount, d.outcome]),
+    ).toEqual([
+      ["pull-tr", 1, "abandoned"],
+      ["pull-tr", 2, "completed"],
+    ]);
+    const copy = sb
+      .queue(QUEUE)
+      .messages()
+      .find((x) => x.messageId === "pull-rs-r1");
+    expect(copy).toMatchObject({ sessionId: "CAL", bodyJson: m, state: "completed" });
+    expect(sb.queue(QUEUE).deadLetters()).toEqual([]);
   });
 });

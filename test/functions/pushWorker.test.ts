@@ -1,11 +1,13 @@
 // The push worker through the host-faithful harness and the real SDK: order per session, redelivery then DLQ for
-// transient failures, invalid/unhandled/permanently failing messages set aside once in the Rejected table.
+// transient failures, a scheduled copy after a Retry-After, invalid/unhandled/permanently failing messages set aside
+// once in the Rejected table.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { ServiceBusClient } from "@azure/service-bus";
 import type { InvocationContext } from "@azure/functions";
 import { runPushWorker, type PushWorkerDeps } from "../../functions/pushWorker.js";
 import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
 import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
+import type { RescheduleOptions, ReschedulePort } from "../../shared/app/dispatchMessage.js";
 import type { PushHandlers } from "../../shared/app/dispatchPush.js";
 import { PermanentError, TransientError } from "../../shared/domain/errors.js";
 import { pushMessageId } from "../../shared/domain/messages/messageIds.js";
@@ -48,8 +50,18 @@ const task = (user: string, n: number): PushMessage => ({
   data: { title: `task ${n}`, status: "notStarted", priority: "normal" },
 });
 
-function harnessWith(handlers: PushHandlers, maxConcurrentSessions = 8) {
-  const deps: PushWorkerDeps = { queue: QUEUE, handlers, rejected };
+function harnessWith(
+  handlers: PushHandlers,
+  maxConcurrentSessions = 8,
+  reschedule: { port?: ReschedulePort; options?: RescheduleOptions } = {},
+) {
+  const deps: PushWorkerDeps = {
+    queue: QUEUE,
+    handlers,
+    rejected,
+    reschedule: reschedule.port ?? sender,
+    rescheduleOptions: reschedule.options,
+  };
   return createDeliveryHarness({
     connectionString: sb.connectionString,
     queue: QUEUE,
@@ -246,5 +258,137 @@ describe("push worker", () => {
       .deadLetters()
       .find((d) => d.messageId === "nostore-1");
     expect(dead?.body.toString("utf8")).toBe("not json");
+  });
+});
+
+describe("push worker: Retry-After → a scheduled copy instead of an immediate redelivery", () => {
+  const inQueue = (id: string) =>
+    sb
+      .queue(QUEUE)
+      .messages()
+      .filter((m) => m.messageId === id);
+  const deadLettered = (prefix: string) =>
+    sb
+      .queue(QUEUE)
+      .deadLetters()
+      .filter((d) => d.messageId?.startsWith(prefix));
+
+  it("completes the message, schedules a copy in the same session for after Retry-After, then handles the copy", async () => {
+    const m = task("SLOW", 1);
+    await sender.send(QUEUE, m, { sessionId: "SLOW", messageId: "rs-1" });
+    const calls: { messageId: string | undefined; deliveryCount: number | undefined; at: number }[] = [];
+    const h = harnessWith({
+      task: async (msg, ctx) => {
+        calls.push({ messageId: ctx.delivery.messageId, deliveryCount: ctx.delivery.deliveryCount, at: Date.now() });
+        expect(msg).toEqual(m);
+        if (calls.length === 1) throw new TransientError("graph.429", "throttled", { retryAfterMs: 1_500 });
+      },
+    });
+    const sentAt = Date.now();
+    const first = await h.drain({ idleMs: 300 });
+    expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([["rs-1", 1, "completed"]]);
+    // The copy waits on the broker: scheduled, same session and body, MessageId derived from the original's.
+    expect(sb.queue(QUEUE).scheduledCount()).toBe(1);
+    const [copy] = inQueue("rs-1-r1");
+    expect(copy).toMatchObject({
+      state: "scheduled",
+      sessionId: "SLOW",
+      bodyJson: m,
+      applicationProperties: { rescheduleCount: 1, rescheduledFrom: "rs-1" },
+    });
+    const due = copy!.scheduledEnqueueTimeUtc!.getTime() - sentAt;
+    expect(due).toBeGreaterThanOrEqual(1_500);
+    expect(due).toBeLessThan(1_500 + 150 + 1_500); // Retry-After + ≤ 10 % jitter + this test's own send/drain time
+    expect(inQueue("rs-1")[0]?.state).toBe("completed");
+
+    const second = await h.drain({ idleMs: 2_000 });
+    await h.stop();
+    expect(second.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
+      ["rs-1-r1", 1, "completed"],
+    ]);
+    expect(calls.map((c) => [c.messageId, c.deliveryCount])).toEqual([
+      ["rs-1", 1],
+      ["rs-1-r1", 1],
+    ]);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(copy!.scheduledEnqueueTimeUtc!.getTime() - 50);
+    expect(deadLettered("rs-1")).toEqual([]);
+    expect(sb.queue(QUEUE).scheduledCount()).toBe(0);
+    // One line names the message, the route and the retry time; the body is never logged.
+    const line = h.logs.find((l) => l.text.includes("rescheduled as messageId=rs-1-r1"));
+    expect(line?.text).toContain("kind=task");
+    expect(line?.text).toContain(copy!.scheduledEnqueueTimeUtc!.toISOString());
+    expect(line?.text).toContain("messageId=rs-1 ");
+    expect(h.logs.some((l) => l.text.includes("task 1"))).toBe(false);
+  });
+
+  it("stops rescheduling at the cap: the last copy is abandoned until the broker dead-letters it", async () => {
+    await sender.send(QUEUE, task("CAP", 1), { sessionId: "CAP", messageId: "cap-1" });
+    const seen: [string | undefined, number | undefined][] = [];
+    const h = harnessWith(
+      {
+        task: async (_m, ctx) => {
+          seen.push([ctx.delivery.messageId, ctx.delivery.rescheduleCount]);
+          throw new TransientError("graph.503", "unavailable", { retryAfterMs: 1 });
+        },
+      },
+      8,
+      { options: { maxReschedules: 3 } },
+    );
+    const r = await h.drain({ idleMs: 500 });
+    await h.stop();
+    expect(r.deliveries.map((d) => [d.messageId, d.outcome])).toEqual([
+      ["cap-1", "completed"],
+      ["cap-1-r1", "completed"],
+      ["cap-1-r2", "completed"],
+      ...Array.from({ length: 10 }, () => ["cap-1-r3", "abandoned"]),
+    ]);
+    expect(seen.slice(0, 4)).toEqual([
+      ["cap-1", 0],
+      ["cap-1-r1", 1],
+      ["cap-1-r2", 2],
+      ["cap-1-r3", 3],
+    ]);
+    expect(deadLettered("cap-1").map((d) => [d.messageId, d.deadLetterReason])).toEqual([
+      ["cap-1-r3", "MaxDeliveryCountExceeded"],
+    ]);
+    expect(h.logs.some((l) => l.level === "warning" && l.text.includes("after 3 reschedules (the cap)"))).toBe(true);
+  });
+
+  it("abandons when the copy cannot be sent (nothing lost), and a re-sent copy of the same attempt is a duplicate", async () => {
+    await sender.send(QUEUE, task("FLAKY", 1), { sessionId: "FLAKY", messageId: "fl-1" });
+    let sends = 0;
+    // 1st re-send: the broker is down → nothing sent. 2nd: sent, but the lock is lost before completion (we throw
+    // after sending). 3rd: the same attempt again → same MessageId → dropped by duplicate detection.
+    const port: ReschedulePort = {
+      send: async (queue, body, options) => {
+        sends++;
+        if (sends === 1) throw new TransientError("servicebus.ServiceBusy", "busy");
+        await sender.send(queue, body, options);
+        if (sends === 2) throw new Error("lock lost");
+      },
+    };
+    let calls = 0;
+    const h = harnessWith(
+      {
+        task: async () => {
+          calls++;
+          if (calls <= 3) throw new TransientError("graph.429", "throttled", { retryAfterMs: 200 });
+        },
+      },
+      8,
+      { port },
+    );
+    const duplicatesBefore = sb.queue(QUEUE).duplicateCount();
+    const r = await h.drain({ idleMs: 1_000 });
+    await h.stop();
+    expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
+      ["fl-1", 1, "abandoned"],
+      ["fl-1", 2, "abandoned"],
+      ["fl-1", 3, "completed"],
+      ["fl-1-r1", 1, "completed"],
+    ]);
+    expect(sb.queue(QUEUE).duplicateCount() - duplicatesBefore).toBe(1);
+    expect(inQueue("fl-1-r1")).toHaveLength(1);
+    expect(h.logs.some((l) => l.level === "error" && l.text.includes("could not reschedule kind=task"))).toBe(true);
   });
 });

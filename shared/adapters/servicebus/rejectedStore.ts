@@ -7,9 +7,23 @@ import { encodeKeyPart } from "../tables/keys.js";
 import { isLoopbackHttp } from "../tables/tableClients.js";
 import type { QueueSender } from "./queueSender.js";
 
-/** Strings in Azure Tables hold at most 64 KiB (32K UTF-16 units); an entity at most 1 MiB. */
-const CHUNK = 30_000;
-const MAX_CHUNKS = 30;
+/**
+ * Size limits. Azure Tables stores strings as UTF-16: a string property holds at most 64 KiB (32K code units) and a
+ * whole entity at most 1 MiB (1,048,576 bytes, keys and property names included). The body is split into chunks of
+ * 30,000 code units (60,000 bytes each) in `body`, `body1` … `body14`: 15 chunks ≈ 900 KB, which leaves ~148 KB for
+ * the keys and the other columns (the reason is cut to REASON_MAX_CHARS so they stay small).
+ */
+export const REJECTED_BODY_CHUNK_CHARS = 30_000;
+export const REJECTED_BODY_MAX_CHUNKS = 15;
+/**
+ * The largest storable body, in UTF-16 code units (JavaScript string length): 450,000. A chunk never splits a
+ * surrogate pair, so a body with pairs straddling chunk boundaries holds up to 14 units less. A longer body is
+ * refused with TransientError `rejected-too-large`: the dispatcher does not complete the message, the broker
+ * redelivers it and finally dead-letters it, so the body stays in the DLQ — nothing is lost.
+ */
+export const REJECTED_BODY_MAX_CHARS = REJECTED_BODY_CHUNK_CHARS * REJECTED_BODY_MAX_CHUNKS;
+/** A longer reason is cut (with "…") so the other columns stay far below the entity limit. */
+export const REASON_MAX_CHARS = 8_000;
 
 export interface RejectedInput {
   queue: string;
@@ -53,14 +67,29 @@ type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string }
 const idFor = (e: RejectedInput) =>
   e.messageId ? encodeKeyPart(e.messageId) : `sha256-${createHash("sha256").update(e.body).digest("hex")}`;
 
-function toEntity(row: RejectedRow): Entity {
+/** Splits text into chunks of at most `size` code units, never between the two halves of a surrogate pair. */
+export function chunkText(text: string, size: number): string[] {
   const chunks: string[] = [];
-  for (let i = 0; i < row.body.length; i += CHUNK) chunks.push(row.body.slice(i, i + CHUNK));
-  if (chunks.length > MAX_CHUNKS) {
+  for (let i = 0; i < text.length;) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && end - i > 1 && last >= 0xd800 && last <= 0xdbff) end--;
+    chunks.push(text.slice(i, end));
+    i = end;
+  }
+  return chunks;
+}
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+function toEntity(row: RejectedRow): Entity {
+  const chunks = chunkText(row.body, REJECTED_BODY_CHUNK_CHARS);
+  if (chunks.length > REJECTED_BODY_MAX_CHUNKS) {
     // Not storable: let the broker redeliver and finally dead-letter it (the body stays in the DLQ, not lost).
     throw new TransientError(
       "rejected-too-large",
-      `message ${row.messageId ?? row.id} is too large for the Rejected table`,
+      `message ${row.messageId ?? row.id} is too large for the Rejected table ` +
+        `(${row.body.length} characters; at most ${REJECTED_BODY_MAX_CHARS})`,
     );
   }
   const entity: Entity = {
@@ -73,7 +102,7 @@ function toEntity(row: RejectedRow): Entity {
     enqueuedTimeUtc: row.enqueuedTimeUtc,
     rejectedAt: row.rejectedAt,
     code: row.code,
-    reason: row.reason,
+    reason: cut(row.reason, REASON_MAX_CHARS),
     bodyEncoding: row.bodyEncoding,
     bodyLength: row.body.length,
     bodyParts: Math.max(chunks.length, 1),
