@@ -67,7 +67,7 @@ describe("events", () => {
       { "if-match": a.body["@odata.etag"] },
     );
     expect(stale.status).toBe(412);
-    expect(stale.body.error.code).toBe("ErrorIrreparableConflict");
+    expect(stale.body.error.code).toBe("ErrorIrresolvableConflict");
     const del = await g("DELETE", `${U}/events/${a.body.id}`, undefined, { "if-match": a.body["@odata.etag"] });
     expect(del.status).toBe(412);
   });

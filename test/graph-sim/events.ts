@@ -301,7 +301,7 @@ function checkIfMatch(rec: EventRec, ifMatch: string | undefined): void {
   if (changeKeyFromEtag(ifMatch) !== rec.ev.changeKey)
     throw new GraphError(
       412,
-      "ErrorIrreparableConflict",
+      "ErrorIrresolvableConflict",
       "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
     );
 }

@@ -38,7 +38,10 @@ const DEFAULT_CODES: Record<number, [string, string]> = {
   404: ["ErrorItemNotFound", "The specified object was not found in the store."],
   409: ["ErrorIrreparableConflict", "Conflict."],
   410: ["syncStateNotFound", "The sync state generation is not found; the client must do a full resync."],
-  412: ["ErrorIrreparableConflict", "The change key does not match the current change key for the item."],
+  412: [
+    "ErrorIrresolvableConflict",
+    "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+  ],
   429: ["TooManyRequests", "Please retry again later."],
   500: ["InternalServerError", "An internal server error occurred."],
   502: ["BadGateway", "Bad gateway."],
