@@ -1,0 +1,119 @@
+// Starts the real parts the bench measures against (Azurite, Graph simulator, Service Bus stand-in, HTTP front door
+// serving the webhook) and builds the app's real dependencies through the settings schema, without vitest.
+import { randomBytes } from "node:crypto";
+import { runGraphLifecycle } from "../functions/graphLifecycle.js";
+import { runGraphWebhook } from "../functions/graphWebhook.js";
+import { createAppDeps, type AppDeps } from "../shared/app/appDeps.js";
+import { loadConfig, type Config } from "../shared/config/config.js";
+import { createQueueSender } from "../shared/adapters/servicebus/queueSender.js";
+import { startAzurite, type AzuriteHandle } from "../test/harness/azurite.js";
+import { startGraphSim, type GraphSim } from "../test/graph-sim/index.js";
+import { startServiceBusStandIn, type ServiceBusStandIn } from "../test/servicebus/index.js";
+import { startFrontDoor, type FrontDoor } from "./frontDoor.js";
+
+export const QUEUES = { push: "msgraph-push", pull: "msgraph-pull", inbound: "erp-inbound" } as const;
+
+export interface BenchRig {
+  azurite: AzuriteHandle;
+  sim: GraphSim;
+  bus: ServiceBusStandIn;
+  host: FrontDoor;
+  /** The settings the app was built from (names as in local.settings.sample.json). */
+  env: Record<string, string>;
+  config: Config;
+  deps: AppDeps;
+  webhookUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Everything on 127.0.0.1; each part that started is stopped by `stop()` even when a later one failed to start. */
+export async function startBenchRig(projectRoot: string): Promise<BenchRig> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(`bench: stopping a part failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    stops.length = 0;
+  };
+  try {
+    const azurite = await startAzurite(projectRoot);
+    stops.push(() => azurite.stop());
+    const sim = await startGraphSim({ notificationRetryBaseMs: 100 });
+    stops.push(() => sim.stop());
+    const bus = await startServiceBusStandIn({
+      queues: Object.values(QUEUES).map((name) => ({
+        name,
+        requiresSession: true,
+        maxDeliveryCount: 10,
+        lockDurationMs: 30_000,
+      })),
+    });
+    stops.push(() => bus.stop());
+    const holder: { deps?: AppDeps } = {};
+    const appDeps = () => {
+      if (!holder.deps) throw new Error("bench: deps not ready yet");
+      return holder.deps;
+    };
+    // Both endpoints: Graph validates the lifecycle URL too when a subscription is created.
+    const host = await startFrontDoor([
+      {
+        name: "graphWebhook",
+        method: "POST",
+        route: "graph/notifications",
+        handler: (request, context) => runGraphWebhook(request, context, appDeps),
+      },
+      {
+        name: "graphLifecycle",
+        method: "POST",
+        route: "graph/notifications/lifecycle",
+        handler: (request, context) => runGraphLifecycle(request, context, appDeps),
+      },
+      // The floor: the same HTTP path with a handler that does nothing.
+      { name: "benchPing", method: "POST", route: "bench/ping", handler: () => Promise.resolve({ status: 202 }) },
+    ]);
+    stops.push(() => host.stop());
+    const env: Record<string, string> = {
+      STORAGE_CONNECTION: azurite.connectionString,
+      AzureWebJobsStorage: azurite.connectionString,
+      FUNCTIONS_WORKER_RUNTIME: "node",
+      TABLE_PREFIX: "bench" + randomBytes(4).toString("hex"),
+      SERVICEBUS_CONNECTION: bus.connectionString,
+      PUSH_QUEUE: QUEUES.push,
+      PULL_QUEUE: QUEUES.pull,
+      ERP_INBOUND_QUEUE: QUEUES.inbound,
+      NIGHTLY_SCHEDULE: "0 0 2 * * *",
+      GRAPH_BASE_URL: sim.graphUrl,
+      GRAPH_AUTHORITY_HOST: sim.authorityHost,
+      TENANT_ID: sim.tenantId,
+      CLIENT_ID: sim.defaultApp.clientId,
+      CLIENT_SECRET: sim.defaultApp.clientSecret,
+      TASK_ACTION_TYPE: "TODO",
+      EVENT_DAYS_BACK: "1",
+      EVENT_DAYS_FORWARD: "21",
+      TASK_LIST_NAME: "COINS",
+      WEBHOOK_URL: `${host.baseUrl}/graph/notifications`,
+    };
+    const config = loadConfig(env);
+    const queues = createQueueSender(config.serviceBusConnection);
+    stops.push(() => queues.close()); // stopped in reverse order: the sender closes before the broker goes
+    holder.deps = await createAppDeps(config, { queues });
+    return {
+      azurite,
+      sim,
+      bus,
+      host,
+      env,
+      config,
+      deps: holder.deps,
+      webhookUrl: config.webhookUrl,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
