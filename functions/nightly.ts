@@ -1,4 +1,4 @@
-// Timer trigger (NIGHTLY_SCHEDULE, default 02:00): fans out one RESYNC per active user to msgraph-pull.
+// Timer trigger (NIGHTLY_SCHEDULE, 02:00): RESYNC per syncing user to msgraph-pull, unneeded subscriptions removed.
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { fanOutResync, type FanOutDeps, type FanOutSummary } from "../shared/app/nightly/fanOutResync.js";

@@ -64,7 +64,10 @@ export async function nightlyFanOut(rig: BenchRig, options: FanOutOptions): Prom
   const pull = rig.bus.queue(QUEUES.pull);
   const before = { transfers: pull.transferCount(), enqueued: pull.enqueuedCount() };
   const started = performance.now();
-  const summary = await fanOutResync({ ...rig.deps, users }, { log: quiet, runId: `bench-${Date.now()}` });
+  const summary = await fanOutResync(
+    { ...rig.deps, users },
+    { log: quiet, runId: `bench-${Date.now()}`, cleanup: false },
+  );
   const elapsedMs = performance.now() - started;
   const transfers = pull.transferCount() - before.transfers;
   const enqueued = pull.enqueuedCount() - before.enqueued;

@@ -62,7 +62,9 @@ describe("nightly timer", () => {
     expect(lines.find((l) => l.level === "warning")?.text).toMatch(
       /past due .*last 2026-11-29T02:00:00.000Z, next 2026-11-30T02:00:00.000Z/,
     );
-    expect(lines.at(-1)?.text).toMatch(/^nightly nightly-2026-11-30: users=1 enqueued=1 batches=1/);
+    expect(lines.at(-1)?.text).toMatch(
+      /^nightly nightly-2026-11-30: users=1 eligible=1 enqueued=1 batches=1 skipped=0 .* removed=0 /,
+    );
     expect(
       rig.bus
         .queue("msgraph-pull")

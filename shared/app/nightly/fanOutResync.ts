@@ -1,13 +1,16 @@
-// Nightly use case: one RESYNC pull message per user with any switch on (batched, deduplicated per night) + index pruning.
+// Nightly use case: one RESYNC per user who syncs (batched, deduplicated per night), subscription clean-up, index pruning.
 import type { Logger } from "../dispatchMessage.js";
 import type { AppDeps } from "../appDeps.js";
 import { toAppError } from "../../domain/errors.js";
 import { pullMessageId } from "../../domain/messages/messageIds.js";
 import { pullMessage, type PullMessage } from "../../domain/messages/pullMessage.js";
 import type { OutgoingMessage } from "../../adapters/servicebus/queueSender.js";
-import { SWITCH_COLUMNS, type UserSettings } from "../../adapters/tables/usersTable.js";
+import { RESOURCE_KINDS } from "../../adapters/tables/subscriptionsTable.js";
+import type { UserSettings } from "../../adapters/tables/usersTable.js";
+import { needsSubscription } from "../subscriptions/handleLifecycle.js";
+import { cleanUpSubscriptions, type CleanupSummary } from "./cleanUpSubscriptions.js";
 
-export type FanOutDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "queues">;
+export type FanOutDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "queues" | "graph">;
 
 export interface FanOutOptions {
   log: Logger;
@@ -18,24 +21,51 @@ export interface FanOutOptions {
   runId?: string;
   /** Messages handed to one sendBatch call (each call still packs them into as few AMQP batches as fit). */
   chunkSize?: number;
+  /**
+   * Remove subscriptions nobody needs (default true). Turn it off only when `deps.users` is not the Users table the
+   * subscriptions belong to (a benchmark's own table): every subscription would look orphaned.
+   */
+  cleanup?: boolean;
+  /** At most this many subscription removals per run (default 500); the rest wait for the next night. */
+  maxRemovals?: number;
+  /** Subscription removals in flight at once (default 4). */
+  removeConcurrency?: number;
   /** Skip pruning of stale subscription index rows (tests). */
   prune?: boolean;
 }
+
+/** Why a valid user got no RESYNC. */
+export type SkipReason = "switchesOff" | "emailOnly" | "invalidMessage";
 
 export interface FanOutSummary {
   runId: string;
   /** Rows in the Users table (valid + invalid). */
   users: number;
-  /** Valid users with at least one switch on: one RESYNC each. */
+  /** Valid users with an appointment or task switch on: one RESYNC each. */
   eligible: number;
   /** Messages accepted by the broker's sender (duplicates of an earlier run the same night are dropped by the broker). */
   enqueued: number;
   /** AMQP batch transfers used. */
   batches: number;
-  /** Valid users with every switch off. */
+  /** Valid users without a RESYNC (sum of skippedBy). */
   skipped: number;
+  /** switchesOff: every switch off; emailOnly: only `emails` on (mail needs no subscription); invalidMessage: cannot happen. */
+  skippedBy: Record<SkipReason, number>;
   /** Rows whose admin columns are wrong (their status/lastError were written by listUsers). */
   invalid: number;
+  /** Subscription records examined by the clean-up; undefined when it was off or could not list them. */
+  subscriptions: number | undefined;
+  /** Subscriptions removed (user gone, or no switch needs that kind), by reason in removedBy. */
+  removed: number;
+  removedBy: CleanupSummary["removedBy"];
+  /** Removals that failed (the rows stay; the next night retries). */
+  removeFailed: number;
+  /** Subscriptions of invalid Users rows, deliberately kept. */
+  keptForInvalid: number;
+  /** Removals left for the next night (maxRemovals reached). */
+  removalsDeferred: number;
+  /** Set when the clean-up could not list the subscriptions (the fan-out itself succeeded). */
+  cleanupError?: string;
   /** Stale index rows removed; undefined when pruning was skipped or failed. */
   pruned: number | undefined;
   /** Set when pruning failed (the fan-out itself succeeded). */
@@ -43,7 +73,9 @@ export interface FanOutSummary {
   elapsedMs: number;
 }
 
-export const hasAnySwitchOn = (user: UserSettings): boolean => SWITCH_COLUMNS.some((column) => user[column]);
+/** Whether any of the user's switches needs a Graph subscription, i.e. a nightly RESYNC (renewal, window, drift). */
+export const needsResync = (user: UserSettings): boolean =>
+  RESOURCE_KINDS.some((kind) => needsSubscription(user, kind));
 
 /** `nightly-YYYY-MM-DD` (UTC) for the given instant. */
 export const nightlyRunId = (at: Date): string => `nightly-${at.toISOString().slice(0, 10)}`;
@@ -55,9 +87,11 @@ export function resyncMessageFor(user: string, runId: string): OutgoingMessage {
 }
 
 /**
- * Lists every user (invalid rows get their status there), sends one RESYNC per valid user with any switch on to the
- * pull queue in as few batches as fit, then prunes stale subscription index rows. A transient send failure is
+ * Lists every user (invalid rows get their status there), sends one RESYNC per valid user with an appointment or task
+ * switch on to the pull queue in as few batches as fit, removes the subscriptions of users who are gone or switched
+ * that kind off (not those of invalid rows), then prunes stale subscription index rows. A transient send failure is
  * thrown after logging how far it got: a rerun re-sends the same MessageIds and the broker drops those already in.
+ * Clean-up and pruning failures are logged and reported in the summary; the next night retries them.
  */
 export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Promise<FanOutSummary> {
   const { log } = options;
@@ -70,10 +104,10 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
   for (const bad of invalid) log.warn(`nightly: Users row ${bad.userId} is invalid and skipped: ${bad.lastError}`);
 
   const messages: OutgoingMessage[] = [];
-  let skipped = 0;
+  const skippedBy: Record<SkipReason, number> = { switchesOff: 0, emailOnly: 0, invalidMessage: 0 };
   for (const user of valid) {
-    if (!hasAnySwitchOn(user)) {
-      skipped++;
+    if (!needsResync(user)) {
+      skippedBy[user.emails ? "emailOnly" : "switchesOff"]++;
       continue;
     }
     const message = resyncMessageFor(user.userId, runId);
@@ -81,7 +115,7 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
     if (!checked.success) {
       // Cannot happen for a row listUsers accepted, but a message the worker would reject must not be sent.
       log.warn(`nightly: RESYNC for ${user.userId} not sent: ${checked.error.issues[0]?.message ?? "invalid"}`);
-      skipped++;
+      skippedBy.invalidMessage++;
       continue;
     }
     messages.push(message);
@@ -107,6 +141,27 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
       log.log(`nightly ${runId}: ${enqueued} of ${messages.length} RESYNC messages sent (${batches} batches)`);
   }
 
+  let cleanup: CleanupSummary | undefined;
+  let cleanupError: string | undefined;
+  if (options.cleanup !== false) {
+    try {
+      cleanup = await cleanUpSubscriptions(
+        deps,
+        { valid, invalid },
+        {
+          log,
+          runId,
+          ...(options.maxRemovals !== undefined ? { maxRemovals: options.maxRemovals } : {}),
+          ...(options.removeConcurrency !== undefined ? { concurrency: options.removeConcurrency } : {}),
+        },
+      );
+    } catch (error) {
+      const e = toAppError(error);
+      cleanupError = `${e.code}: ${e.message}`;
+      log.warn(`nightly ${runId}: listing subscriptions for the clean-up failed (${cleanupError}); next night retries`);
+    }
+  }
+
   let pruned: number | undefined;
   let pruneError: string | undefined;
   if (options.prune !== false) {
@@ -119,6 +174,7 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
     }
   }
 
+  const skipped = skippedBy.switchesOff + skippedBy.emailOnly + skippedBy.invalidMessage;
   const summary: FanOutSummary = {
     runId,
     users: valid.length + invalid.length,
@@ -126,14 +182,35 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
     enqueued,
     batches,
     skipped,
+    skippedBy,
     invalid: invalid.length,
+    subscriptions: cleanup?.subscriptions,
+    removed: cleanup?.removed ?? 0,
+    removedBy: cleanup?.removedBy ?? { unknownUser: 0, switchedOff: 0 },
+    removeFailed: cleanup?.removeFailed ?? 0,
+    keptForInvalid: cleanup?.keptForInvalid ?? 0,
+    removalsDeferred: cleanup?.deferred ?? 0,
+    ...(cleanupError !== undefined ? { cleanupError } : {}),
     pruned,
     ...(pruneError !== undefined ? { pruneError } : {}),
     elapsedMs: Date.now() - started,
   };
-  log.log(
-    `nightly ${runId}: users=${summary.users} enqueued=${enqueued} batches=${batches} skipped=${skipped} ` +
-      `invalid=${summary.invalid} pruned=${pruned ?? "-"} in ${summary.elapsedMs} ms`,
-  );
+  log.log(summaryLine(summary));
   return summary;
+}
+
+/** The one line a run ends with: every figure of the summary, "-" where a step did not run. */
+export function summaryLine(s: FanOutSummary): string {
+  const by = `switchesOff=${s.skippedBy.switchesOff} emailOnly=${s.skippedBy.emailOnly}`;
+  const odd = s.skippedBy.invalidMessage ? ` invalidMessage=${s.skippedBy.invalidMessage}` : "";
+  const removed =
+    s.subscriptions === undefined
+      ? "subscriptions=- removed=- removeFailed=- keptForInvalid=-"
+      : `subscriptions=${s.subscriptions} removed=${s.removed} (unknownUser=${s.removedBy.unknownUser} ` +
+        `switchedOff=${s.removedBy.switchedOff}) removeFailed=${s.removeFailed} keptForInvalid=${s.keptForInvalid}` +
+        (s.removalsDeferred ? ` deferred=${s.removalsDeferred}` : "");
+  return (
+    `nightly ${s.runId}: users=${s.users} eligible=${s.eligible} enqueued=${s.enqueued} batches=${s.batches} ` +
+    `skipped=${s.skipped} (${by}${odd}) invalid=${s.invalid} ${removed} pruned=${s.pruned ?? "-"} in ${s.elapsedMs} ms`
+  );
 }
