@@ -3,9 +3,10 @@ import { AppError, PermanentError } from "../../domain/errors.js";
 import { runBatch, type BatchOptions, type BatchRequest, type BatchResult } from "./batch.js";
 import { readDeltaRound, type DeltaOptions, type DeltaResult } from "./delta.js";
 import { expandExtendedProperty } from "./extendedProperties.js";
-import { GraphHttp, query, seg, type GraphHttpOptions } from "./graphHttp.js";
+import { GraphHttp, query, seg, type GraphHttpOptions, type GraphRequestSpec } from "./graphHttp.js";
 import { mapGraphError, mapGraphHttpFailure } from "./mapGraphError.js";
 import { parseGraph } from "./parseGraph.js";
+import { RETRY_THROTTLED_ONLY, TRY_ONCE } from "./retryAfterHandler.js";
 import {
   collectionSchema,
   eventSchema,
@@ -73,12 +74,14 @@ export class GraphGateway {
     parse: (body: unknown) => T,
     body?: unknown,
     headers?: Record<string, string>,
+    retry?: GraphRequestSpec["retry"],
   ): Promise<T> {
     const res = await this.http.send(mailbox, {
       method,
       path,
       ...(body !== undefined ? { body } : {}),
       ...(headers ? { headers } : {}),
+      ...(retry ? { retry } : {}),
     });
     return parse(res.body);
   }
@@ -105,14 +108,20 @@ export class GraphGateway {
 
   // ── events ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** POST /users/{mailbox}/events. Give `transactionId` so a retried create returns the first event, not a copy. */
+  /**
+   * POST /users/{mailbox}/events. With `transactionId` Graph returns the first event to a repeated create, so a 429 or
+   * 503 is retried here; without one only a 429 is (a 503 may come after Graph created it: no blind second create).
+   */
   async createEvent(mailbox: string, event: Record<string, unknown> & { transactionId?: string }): Promise<GraphEvent> {
+    const deduplicated = typeof event.transactionId === "string" && event.transactionId !== "";
     return this.json(
       mailbox,
       "POST",
       `${this.user(mailbox)}/events`,
       (b) => parseGraph(eventSchema, b, "event"),
       event,
+      undefined,
+      deduplicated ? undefined : RETRY_THROTTLED_ONLY,
     );
   }
 
@@ -172,6 +181,7 @@ export class GraphGateway {
 
   // ── subscriptions ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /** POST /subscriptions. Only a 429 is retried here: after a 503 a second POST could leave a second subscription. */
   async createSubscription(mailbox: string, input: SubscriptionInput): Promise<Subscription> {
     return this.json(
       mailbox,
@@ -179,6 +189,8 @@ export class GraphGateway {
       "/subscriptions",
       (b) => parseGraph(subscriptionSchema, b, "subscription"),
       input,
+      undefined,
+      RETRY_THROTTLED_ONLY,
     );
   }
 
@@ -233,6 +245,7 @@ export class GraphGateway {
     return `${this.user(mailbox)}/todo/lists/${seg(listId)}/tasks`;
   }
 
+  /** POST a task. To Do has no transactionId: only a 429 is retried here (after a 503 it may exist already). */
   async createTask(mailbox: string, listId: string, task: Record<string, unknown>): Promise<TodoTask> {
     return this.json(
       mailbox,
@@ -240,6 +253,8 @@ export class GraphGateway {
       this.tasksPath(mailbox, listId),
       (b) => parseGraph(todoTaskSchema, b, "todoTask"),
       task,
+      undefined,
+      RETRY_THROTTLED_ONLY,
     );
   }
 
@@ -280,6 +295,9 @@ export class GraphGateway {
   }
 
   // ── mail ───────────────────────────────────────────────────────────────────────────────────────────────────
+  // Every mail POST is tried once (TRY_ONCE): a 429/503 surfaces at once as a TransientError with retryAfterMs and
+  // nothing sleeps. After a 503 or a timeout the mail may have gone out; the email use case schedules a copy of its
+  // message and, on that delivery, searches the mailbox for the tagged mail (or draft) before sending anything.
 
   /** POST sendMail (202, no body). Attachments inline here must keep the request under 3 MB (else use a draft). */
   async sendMail(
@@ -291,6 +309,7 @@ export class GraphGateway {
       method: "POST",
       path: `${this.user(mailbox)}/sendMail`,
       body: { message, saveToSentItems: options.saveToSentItems ?? true },
+      retry: TRY_ONCE,
     });
   }
 
@@ -302,6 +321,8 @@ export class GraphGateway {
       `${this.user(mailbox)}/messages`,
       (b) => parseGraph(messageSchema, b, "message"),
       message,
+      undefined,
+      TRY_ONCE,
     );
   }
 
@@ -312,7 +333,9 @@ export class GraphGateway {
   ): Promise<UploadSession> {
     const path = `${this.user(mailbox)}/messages/${seg(messageId)}/attachments/createUploadSession`;
     const body = { AttachmentItem: { attachmentType: "file", ...attachment } };
-    return this.json(mailbox, "POST", path, (b) => parseGraph(uploadSessionSchema, b, "uploadSession"), body);
+    // A repeated createUploadSession would only leave an unused session, but the email path never sleeps: once.
+    const parse = (b: unknown) => parseGraph(uploadSessionSchema, b, "uploadSession");
+    return this.json(mailbox, "POST", path, parse, body, undefined, TRY_ONCE);
   }
 
   /**
@@ -354,7 +377,11 @@ export class GraphGateway {
 
   /** POST /messages/{id}/send (202). */
   async sendDraft(mailbox: string, messageId: string): Promise<void> {
-    await this.http.send(mailbox, { method: "POST", path: `${this.user(mailbox)}/messages/${seg(messageId)}/send` });
+    await this.http.send(mailbox, {
+      method: "POST",
+      path: `${this.user(mailbox)}/messages/${seg(messageId)}/send`,
+      retry: TRY_ONCE,
+    });
   }
 
   // ── $batch ─────────────────────────────────────────────────────────────────────────────────────────────────

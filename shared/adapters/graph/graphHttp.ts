@@ -12,7 +12,14 @@ import { FetchHandler } from "./fetchHandler.js";
 import { defaultMailboxLimiter, type KeyedSemaphore } from "./keyedSemaphore.js";
 import { MailboxLimitHandler } from "./mailboxLimitHandler.js";
 import { mapGraphError, mapGraphHttpFailure } from "./mapGraphError.js";
-import { DEFAULT_RETRY_POLICY, RetryAfterHandler, sleep, type RetryPolicy, type Sleep } from "./retryAfterHandler.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  RequestRetryOption,
+  RetryAfterHandler,
+  sleep,
+  type RetryPolicy,
+  type Sleep,
+} from "./retryAfterHandler.js";
 
 export interface GraphHttpOptions {
   /** GRAPH_BASE_URL, e.g. https://graph.microsoft.com/v1.0 (the last path segment is the version). Must be https. */
@@ -35,6 +42,12 @@ export interface GraphRequestSpec {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * This request's retry policy over the client's. Unset: 429/503 are retried within the bound, which is right for
+   * GET/PATCH/DELETE/PUT and deduplicated POSTs (an event with transactionId). A POST Graph does not deduplicate must
+   * say TRY_ONCE or RETRY_THROTTLED_ONLY (retryAfterHandler.ts): a 503 or a timeout may come after Graph acted.
+   */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface GraphResponse {
@@ -149,6 +162,7 @@ export class GraphHttp {
       .api(this.toPath(spec.path))
       .responseType(ResponseType.RAW)
       .headers(spec.headers ?? {});
+    if (spec.retry) request.middlewareOptions([new RequestRetryOption(spec.retry)]);
     let raw: Response;
     try {
       switch (spec.method) {

@@ -1,12 +1,12 @@
-// Graph calls for tagged mail the gateway lacks: search by our extended property, attachments, one ranged upload PUT.
-// through the gateway's own GraphHttp (token, retry bound, per-mailbox permits, error mapping). Belongs in
-// shared/adapters/graph/ (GraphGateway) — kept here because that folder is outside this change's scope.
+// Graph calls for tagged mail: search by our extended property, attachments, one ranged upload PUT — through the
+// gateway's own GraphHttp (token, retry bound, per-mailbox permits, error mapping).
 import { z } from "zod";
 import { PermanentError } from "../../domain/errors.js";
 import type { GraphGateway } from "./graphGateway.js";
 import { query, seg } from "./graphHttp.js";
 import { mapGraphError, mapGraphHttpFailure } from "./mapGraphError.js";
 import { parseGraph } from "./parseGraph.js";
+import { TRY_ONCE } from "./retryAfterHandler.js";
 import { EMAIL_KEY_PROPERTY_ID } from "../../domain/email/emailPlan.js";
 
 const foundSchema = z.looseObject({
@@ -45,7 +45,7 @@ export async function listAttachments(graph: GraphGateway, mailbox: string, mess
   }));
 }
 
-/** POST one file attachment (< 3 MB) to a draft. */
+/** POST one file attachment (< 3 MB) to a draft. Tried once: a re-POST after a 503 could attach the file twice. */
 export async function addAttachment(
   graph: GraphGateway,
   mailbox: string,
@@ -53,7 +53,7 @@ export async function addAttachment(
   attachment: Record<string, unknown>,
 ): Promise<void> {
   const path = `${user(mailbox)}/messages/${seg(messageId)}/attachments`;
-  await graph.http.send(mailbox, { method: "POST", path, body: attachment });
+  await graph.http.send(mailbox, { method: "POST", path, body: attachment, retry: TRY_ONCE });
 }
 
 /** Deletes a message (a draft left by a mail that failed for good); already gone is fine. */

@@ -3,8 +3,9 @@
 // Exactly once: the SentMail row (user, messageKey) goes sending → sent | failed. Every mail/draft carries our key
 // as an extended property, so when the row says "sending" (an earlier attempt may have sent, or left a draft) the
 // mailbox is searched first: a sent item → SENT without sending; a draft → it is completed and sent, never a second.
-// Throttling (429/503 after the adapter's own bounded retries) and Exchange's ~30 mails/min per mailbox become a
-// scheduled copy of the push message (scheduledEnqueueTimeUtc), never a sleep in the function.
+// Throttling (a 429/503: the adapter tries every mail POST once, so it surfaces at once with its Retry-After) and
+// Exchange's ~30 mails/min per mailbox become a scheduled copy of the push message (scheduledEnqueueTimeUtc), never a
+// sleep in the function; that copy searches the mailbox first, since a 503 or a timeout may follow a send.
 import { AppError, TransientError, toAppError } from "../../domain/errors.js";
 import { pushMessageId } from "../../domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";

@@ -1,12 +1,13 @@
 // GraphGateway resource methods against the simulator: events (transactionId, extended property, If-Match),
-// subscriptions (with a webhook answering the handshake), mail.
+// subscriptions (with a webhook answering the handshake), mail, and which POSTs are re-sent after a 429/503.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERP_KEY_PROPERTY_ID, extendedPropertyValue } from "../../../shared/adapters/graph/extendedProperties.js";
 import type { GraphGateway } from "../../../shared/adapters/graph/graphGateway.js";
 import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
-import { AuthError, PermanentError } from "../../../shared/domain/errors.js";
+import { addAttachment } from "../../../shared/adapters/graph/mailboxMessages.js";
+import { AuthError, PermanentError, TransientError } from "../../../shared/domain/errors.js";
 import { defaultSeed } from "../../graph-sim/index.js";
 import { gatewayFor, JSMITH, startGraphSim, tokenProviderFor, type GraphSim } from "./simGateway.js";
 
@@ -172,5 +173,182 @@ describe("mail", () => {
     const sent = sim.sentMail(JSMITH).find((m) => m.subject === "Big drawing");
     expect(sent?.attachments[0]?.size).toBe(bytes.length);
     expect(Buffer.from(sent?.attachments[0]?.contentBytes ?? "", "base64").equals(Buffer.from(bytes))).toBe(true);
+  });
+});
+
+describe("retry per request: which writes are re-sent after a 429 / 503 (Retry-After 0.1 s)", () => {
+  const draft = () => gw.createDraft(JSMITH, { subject: "retry policy", toRecipients: [] });
+  const mail = {
+    subject: "p",
+    body: { contentType: "Text", content: "x" },
+    toRecipients: [{ emailAddress: { address: "c@example.test" } }],
+  };
+  const subscription = () => ({
+    changeType: "created,updated,deleted",
+    notificationUrl: hookUrl,
+    resource: `users/${JSMITH}/events`,
+    expirationDateTime: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    clientState: "retry-policy",
+  });
+  const tasksList = async () => (await gw.listTodoLists(JSMITH))[0]!.id;
+  const attachment = { "@odata.type": "#microsoft.graph.fileAttachment", name: "a.txt", contentBytes: "eA==" };
+
+  // [what, fault path, endpoint counted, status, call (set-up outside the count), requests expected, outcome]
+  type Row = [string, RegExp, string, number, () => Promise<() => Promise<unknown>>, number, "ok" | "transient"];
+  const rows: Row[] = [
+    [
+      "sendMail, 503: once",
+      /\/sendMail$/,
+      "POST /users/{id}/sendMail",
+      503,
+      async () => () => gw.sendMail(JSMITH, mail),
+      1,
+      "transient",
+    ],
+    [
+      "sendMail, 429: once (no sleep in the email path)",
+      /\/sendMail$/,
+      "POST /users/{id}/sendMail",
+      429,
+      async () => () => gw.sendMail(JSMITH, mail),
+      1,
+      "transient",
+    ],
+    ["create draft, 503: once", /\/messages$/, "POST /users/{id}/messages", 503, async () => draft, 1, "transient"],
+    [
+      "add attachment, 503: once",
+      /\/attachments$/,
+      "POST /users/{id}/messages/{id}/attachments",
+      503,
+      async () => {
+        const d = await draft();
+        return () => addAttachment(gw, JSMITH, d.id, attachment);
+      },
+      1,
+      "transient",
+    ],
+    [
+      "createUploadSession, 429: once",
+      /\/createUploadSession$/,
+      "POST /users/{id}/messages/{id}/attachments/createUploadSession",
+      429,
+      async () => {
+        const d = await draft();
+        return () => gw.createUploadSession(JSMITH, d.id, { name: "b.bin", size: 10 });
+      },
+      1,
+      "transient",
+    ],
+    [
+      "send draft, 429: once",
+      /\/send$/,
+      "POST /users/{id}/messages/{id}/send",
+      429,
+      async () => {
+        const d = await draft();
+        return () => gw.sendDraft(JSMITH, d.id);
+      },
+      1,
+      "transient",
+    ],
+    [
+      "event without transactionId, 503: once",
+      /\/events$/,
+      "POST /users/{id}/events",
+      503,
+      async () => () => gw.createEvent(JSMITH, event("no tx 503")),
+      1,
+      "transient",
+    ],
+    [
+      "event without transactionId, 429: retried (Graph did not act)",
+      /\/events$/,
+      "POST /users/{id}/events",
+      429,
+      async () => () => gw.createEvent(JSMITH, event("no tx 429")),
+      2,
+      "ok",
+    ],
+    [
+      "event with transactionId, 503: retried (Graph deduplicates)",
+      /\/events$/,
+      "POST /users/{id}/events",
+      503,
+      async () => () =>
+        gw.createEvent(JSMITH, event("tx 503", { transactionId: "D1A4C3B2-0000-4000-8000-000000000503" })),
+      2,
+      "ok",
+    ],
+    [
+      "subscription, 503: once",
+      /^\/subscriptions$/,
+      "POST /subscriptions",
+      503,
+      async () => () => gw.createSubscription(JSMITH, subscription()),
+      1,
+      "transient",
+    ],
+    [
+      "subscription, 429: retried",
+      /^\/subscriptions$/,
+      "POST /subscriptions",
+      429,
+      async () => () => gw.createSubscription(JSMITH, subscription()),
+      2,
+      "ok",
+    ],
+    [
+      "To Do task, 503: once",
+      /\/tasks$/,
+      "POST /users/{id}/todo/lists/{id}/tasks",
+      503,
+      async () => {
+        const l = await tasksList();
+        return () => gw.createTask(JSMITH, l, { title: "t503" });
+      },
+      1,
+      "transient",
+    ],
+    [
+      "To Do task, 429: retried",
+      /\/tasks$/,
+      "POST /users/{id}/todo/lists/{id}/tasks",
+      429,
+      async () => {
+        const l = await tasksList();
+        return () => gw.createTask(JSMITH, l, { title: "t429" });
+      },
+      2,
+      "ok",
+    ],
+    [
+      "PATCH an event, 503: retried",
+      /\/events\/[^/]+$/,
+      "PATCH /users/{id}/events/{id}",
+      503,
+      async () => {
+        const e = await gw.createEvent(JSMITH, event("patch me"));
+        return () => gw.updateEvent(JSMITH, e.id, { subject: "patched" });
+      },
+      2,
+      "ok",
+    ],
+  ];
+
+  it.each(rows)("%s", async (_what, path, endpoint, status, setUp, requests, outcome) => {
+    sim.clearFaults();
+    const call = await setUp();
+    sim.resetCounters();
+    sim.injectFault({ method: endpoint.split(" ")[0], path, status, retryAfterSeconds: 0.1, times: 1 });
+    const result = await call().then(
+      () => "ok" as const,
+      (e: unknown) => e,
+    );
+    if (outcome === "ok") expect(result).toBe("ok");
+    else {
+      expect(result).toBeInstanceOf(TransientError);
+      expect((result as TransientError).retryAfterMs).toBe(100);
+    }
+    expect(sim.counters().byEndpoint[endpoint] ?? 0).toBe(requests);
   });
 });

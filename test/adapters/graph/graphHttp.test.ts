@@ -1,5 +1,5 @@
-// The real Graph client over HTTPS against the simulator: bearer attached, Retry-After honoured within a bound,
-// failures mapped, and never more than 4 requests in flight per mailbox.
+// The real Graph client over HTTPS against the simulator: bearer attached, Retry-After honoured within a bound (not
+// for POSTs Graph does not deduplicate), failures mapped, and never more than 4 requests in flight per mailbox.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
 import { parseGraphBaseUrl } from "../../../shared/adapters/graph/graphHttp.js";
@@ -151,6 +151,66 @@ describe("Retry-After", () => {
     expect((e as TransientError).code).toBe("TooManyRequests");
     expect((e as TransientError).retryAfterMs).toBe(100);
     expect(profileCalls()).toBe(3);
+  });
+});
+
+describe("retry per request: a POST Graph does not deduplicate is not re-sent after a 503", () => {
+  const sendMailCalls = () => sim.counters().byEndpoint["POST /users/{id}/sendMail"] ?? 0;
+  const eventCreates = () => sim.counters().byEndpoint["POST /users/{id}/events"] ?? 0;
+  const mail = (subject: string) => ({
+    subject,
+    body: { contentType: "Text", content: "x" },
+    toRecipients: [{ emailAddress: { address: "client@example.test" } }],
+  });
+
+  it("a 503 with Retry-After 1 on sendMail: ONE request, no sleep, TransientError with retryAfterMs 1000", async () => {
+    sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 503, retryAfterSeconds: 1, times: 1 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    const before = sim.sentMail(JSMITH).length;
+    const t0 = performance.now();
+    const e = await caught(gw.sendMail(JSMITH, mail("once-503")));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe("ServiceUnavailable");
+    expect((e as TransientError).retryAfterMs).toBe(1000);
+    expect(sendMailCalls()).toBe(1);
+    expect(sim.sentMail(JSMITH)).toHaveLength(before);
+  });
+
+  it("the same fault on a GET is retried after Retry-After and succeeds (2 requests)", async () => {
+    sim.injectFault({ method: "GET", path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 1, times: 1 });
+    const t0 = performance.now();
+    const profile = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(profile.userPrincipalName).toBe(JSMITH);
+    expect(profileCalls()).toBe(2);
+  });
+
+  it("an event create WITH transactionId is still retried (Graph returns the first event to a repeat)", async () => {
+    sim.injectFault({ method: "POST", path: /\/events$/, status: 503, retryAfterSeconds: 0.2, times: 1 });
+    const tx = "0C3B5E0A-5B7E-4C41-9C1B-3C0C2F6A0001";
+    const created = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).createEvent(JSMITH, {
+      subject: "retried with transactionId",
+      start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" },
+      end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" },
+      transactionId: tx,
+    });
+    expect(eventCreates()).toBe(2);
+    expect(
+      sim
+        .events(JSMITH)
+        .filter((x) => x.transactionId === tx)
+        .map((x) => x.id),
+    ).toEqual([created.id]);
+  });
+
+  it("a client-wide retry option does not override a request's TRY_ONCE", async () => {
+    sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 429, retryAfterSeconds: 0.1, times: 1 });
+    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 5 } });
+    const e = await caught(gw.sendMail(JSMITH, mail("once-429")));
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).retryAfterMs).toBe(100);
+    expect(sendMailCalls()).toBe(1);
   });
 });
 

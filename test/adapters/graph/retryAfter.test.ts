@@ -1,7 +1,13 @@
 // Retry-After parsing and the retry decision (which statuses, how long, when to give the answer back instead).
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../../../shared/adapters/graph/retryAfter.js";
-import { retryDelay } from "../../../shared/adapters/graph/retryAfterHandler.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  RETRY_THROTTLED_ONLY,
+  retryDelay,
+  TRY_ONCE,
+  type RetryPolicy,
+} from "../../../shared/adapters/graph/retryAfterHandler.js";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -26,7 +32,7 @@ describe("parseRetryAfter", () => {
 });
 
 describe("retryDelay", () => {
-  const policy = { maxTries: 3, maxWaitMs: 30_000, defaultDelayMs: 1000 };
+  const policy: RetryPolicy = { maxTries: 3, maxWaitMs: 30_000, defaultDelayMs: 1000, retryOn: [429, 503] };
   it.each<[string, number, string | null, number, number | undefined]>([
     ["429 honours Retry-After", 429, "2.128", 1, 2128],
     ["503 honours Retry-After", 503, "4", 2, 4000],
@@ -39,5 +45,19 @@ describe("retryDelay", () => {
     ["200 is not retried", 200, null, 1, undefined],
   ])("%s", (_n, status, header, attempt, expected) => {
     expect(retryDelay(status, header, attempt, policy, NOW)).toBe(expected);
+  });
+});
+
+describe("retryDelay with a per-request policy (merged over the client's)", () => {
+  const once = { ...DEFAULT_RETRY_POLICY, ...TRY_ONCE };
+  const throttledOnly = { ...DEFAULT_RETRY_POLICY, ...RETRY_THROTTLED_ONLY };
+  it.each<[string, RetryPolicy, number, number | undefined]>([
+    ["TRY_ONCE: a 429 is given back at once", once, 429, undefined],
+    ["TRY_ONCE: a 503 is given back at once", once, 503, undefined],
+    ["RETRY_THROTTLED_ONLY: a 429 (not acted on) is retried", throttledOnly, 429, 1000],
+    ["RETRY_THROTTLED_ONLY: a 503 (may have acted) is given back", throttledOnly, 503, undefined],
+    ["default: a 503 is retried", DEFAULT_RETRY_POLICY, 503, 1000],
+  ])("%s", (_n, p, status, expected) => {
+    expect(retryDelay(status, "1", 1, p, NOW)).toBe(expected);
   });
 });
