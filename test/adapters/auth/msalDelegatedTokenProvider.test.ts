@@ -63,8 +63,16 @@ describe("MsalDelegatedTokenProvider", () => {
 
     const blob = store.data.get(USER);
     expect(blob).toBeDefined();
-    expect(blob).not.toMatch(/eyJ/); // no JWT (access/refresh/id token) in clear text
-    expect(decryptTokenCache(blob!, key, USER)).toContain("RefreshToken");
+    const clear = decryptTokenCache(blob!, key, USER);
+    expect(clear).toContain("RefreshToken");
+    // No token (access, refresh, id) and no cache field name appears in clear text in what is stored.
+    const cache = JSON.parse(clear) as Record<string, Record<string, { secret?: string }>>;
+    const secrets = Object.values(cache).flatMap((section) =>
+      Object.values(section ?? {}).flatMap((entry) => (typeof entry?.secret === "string" ? [entry.secret] : [])),
+    );
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    for (const secret of secrets) expect(blob).not.toContain(secret);
+    expect(blob).not.toContain("RefreshToken");
 
     const fresh = provider(store, key);
     const gw = new GraphGateway({ baseUrl: sim.graphUrl, tokenProvider: fresh, limiter: new KeyedSemaphore(4) });
