@@ -4,8 +4,8 @@ import { runBatch, type BatchOptions, type BatchRequest, type BatchResult } from
 import { readDeltaRound, type DeltaOptions, type DeltaResult } from "./delta.js";
 import { expandExtendedProperty } from "./extendedProperties.js";
 import { GraphHttp, query, seg, type GraphHttpOptions, type GraphRequestSpec } from "./graphHttp.js";
-import { mapGraphError, mapGraphHttpFailure } from "./mapGraphError.js";
 import { parseGraph } from "./parseGraph.js";
+import { uploadRange } from "./mailboxMessages.js";
 import { RETRY_THROTTLED_ONLY, TRY_ONCE } from "./retryAfterHandler.js";
 import {
   collectionSchema,
@@ -348,29 +348,15 @@ export class GraphGateway {
     bytes: Uint8Array,
     chunkBytes = UPLOAD_CHUNK_BYTES,
   ): Promise<void> {
-    if (!/^https:\/\//i.test(uploadUrl)) throw new PermanentError("invalid_upload_url", "upload URL must be https");
     for (let start = 0; start < bytes.length || (start === 0 && bytes.length === 0); start += chunkBytes) {
-      const end = Math.min(bytes.length, start + chunkBytes);
-      const chunk = bytes.subarray(start, end);
-      const res = await this.http.limiter
-        .run(mailbox, () =>
-          fetch(uploadUrl, {
-            method: "PUT",
-            headers: {
-              "Content-Type": "application/octet-stream",
-              "Content-Length": String(chunk.length),
-              "Content-Range": `bytes ${start}-${Math.max(start, end - 1)}/${bytes.length}`,
-            },
-            body: chunk,
-            signal: AbortSignal.timeout(120_000),
-          }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.text() })),
-        )
-        .catch((error: unknown) => {
-          throw mapGraphError(error);
-        });
-      if (res.status < 200 || res.status >= 300) {
-        throw mapGraphHttpFailure({ status: res.status, headers: res.headers, body: safeJson(res.body) });
-      }
+      await uploadRange(
+        this,
+        mailbox,
+        uploadUrl,
+        bytes.subarray(start, Math.min(bytes.length, start + chunkBytes)),
+        start,
+        bytes.length,
+      );
       if (bytes.length === 0) break;
     }
   }
@@ -403,13 +389,5 @@ export class GraphGateway {
       if (isNotFound(error)) return { deleted: false };
       throw error;
     }
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -78,7 +78,7 @@ export async function uploadRange(
   total: number,
 ): Promise<void> {
   if (!/^https:\/\//i.test(uploadUrl)) throw new PermanentError("invalid_upload_url", "upload URL must be https");
-  const end = start + chunk.length - 1;
+  const end = Math.max(start, start + chunk.length - 1);
   const res = await graph.http.limiter
     .run(mailbox, () =>
       fetch(uploadUrl, {

@@ -2,7 +2,7 @@
 // status), and their HTTP form (status code + JSON `{ error, reason, user }`).
 import type { AppDeps } from "../appDeps.js";
 import { AuthError, PermanentError, TransientError, toAppError } from "../../domain/errors.js";
-import type { UserStatus } from "../../adapters/tables/usersTable.js";
+import type { UserSettings, UserStatus } from "../../adapters/tables/usersTable.js";
 
 export type AdminFailure =
   | { kind: "bad_request"; reason: string }
@@ -19,6 +19,21 @@ export type AdminOutcome<T> = { ok: true; value: T } | { ok: false; failure: Adm
 
 export const succeeded = <T>(value: T): AdminOutcome<T> => ({ ok: true, value });
 export const failed = <T>(failure: AdminFailure): AdminOutcome<T> => ({ ok: false, failure });
+
+/** The user's valid Users row, or the failure an admin sees for a missing or mistyped row (404 / 409). */
+export async function loadValidUser(deps: Pick<AppDeps, "users">, userId: string): Promise<AdminOutcome<UserSettings>> {
+  const lookup = await deps.users.getUser(userId);
+  if (!lookup)
+    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
+  if (!lookup.valid)
+    return failed({
+      kind: "user_invalid",
+      user: lookup.invalid.userId,
+      reason: `the Users row is invalid, fix it first: ${lookup.invalid.lastError}`,
+      columns: lookup.invalid.errors.map((e) => e.column),
+    });
+  return succeeded(lookup.user);
+}
 
 /** A response as app.http handlers return it (HttpResponseInit's shape). */
 export interface AdminHttpResponse {

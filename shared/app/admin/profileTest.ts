@@ -1,7 +1,7 @@
 // Admin use case (the profile test): proves the Graph connection works for a user by reading the mailbox's profile.
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
-import { failed, graphFailure, succeeded, type AdminOutcome } from "./adminOutcome.js";
+import { failed, graphFailure, loadValidUser, succeeded, type AdminOutcome } from "./adminOutcome.js";
 
 export interface ProfileTestResult {
   user: string;
@@ -23,17 +23,9 @@ export async function profileTest(
   userId: string,
   options: { log: Logger },
 ): Promise<AdminOutcome<ProfileTestResult>> {
-  const lookup = await deps.users.getUser(userId);
-  if (!lookup)
-    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
-  if (!lookup.valid)
-    return failed({
-      kind: "user_invalid",
-      user: lookup.invalid.userId,
-      reason: `the Users row is invalid, fix it first: ${lookup.invalid.lastError}`,
-      columns: lookup.invalid.errors.map((e) => e.column),
-    });
-  const user = lookup.user;
+  const loaded = await loadValidUser(deps, userId);
+  if (!loaded.ok) return loaded;
+  const user = loaded.value;
   const request = `GET /users/${user.mailbox}`;
   try {
     const p = await deps.graph.getProfile(user.mailbox);

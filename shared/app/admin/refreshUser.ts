@@ -9,7 +9,7 @@ import type { PullMessage } from "../../domain/messages/pullMessage.js";
 import type { ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
 import type { UserSettings } from "../../adapters/tables/usersTable.js";
 import type { Logger } from "../dispatchMessage.js";
-import { failed, graphFailure, succeeded, type AdminOutcome } from "./adminOutcome.js";
+import { failed, graphFailure, loadValidUser, succeeded, type AdminOutcome } from "./adminOutcome.js";
 import { subscriptionView, type SubscriptionView } from "./getUserStatus.js";
 
 export type RefreshDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph" | "queues">;
@@ -59,17 +59,9 @@ export async function refreshUser(
   userId: string,
   options: RefreshOptions,
 ): Promise<AdminOutcome<RefreshResult>> {
-  const lookup = await deps.users.getUser(userId);
-  if (!lookup)
-    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
-  if (!lookup.valid)
-    return failed({
-      kind: "user_invalid",
-      user: lookup.invalid.userId,
-      reason: `the Users row is invalid, fix it first: ${lookup.invalid.lastError}`,
-      columns: lookup.invalid.errors.map((e) => e.column),
-    });
-  const user = lookup.user;
+  const loaded = await loadValidUser(deps, userId);
+  if (!loaded.ok) return loaded;
+  const user = loaded.value;
   const { kinds, skipped } = refreshKinds(user, options.includeTasks ?? false);
   if (kinds.length === 0)
     return failed({
