@@ -16,7 +16,7 @@ import { withSyncStatus } from "./syncStatus.js";
 
 /**
  * The erp-inbound RESYNC request: "push (UPDATE) every appointment of this user in the window". The contract has
- * `reason`; the window also travels as `windowStart`/`windowEnd` (extra fields the contract lets through).
+ * `reason`; the window also travels as `windowStart`/`windowEnd` (declared in the contract).
  */
 export function erpResyncRequest(
   userId: string,

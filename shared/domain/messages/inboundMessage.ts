@@ -33,6 +33,11 @@ function itemKind<K extends string, D extends z.ZodType>(kind: K, data: D) {
       user: erpUser,
       kco: z.string().min(1).optional(),
       reason: z.string().optional(),
+      windowStart: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe("Start of the synchronised date window (inclusive): push the items that fall in it"),
+      windowEnd: z.iso.datetime({ offset: true }).optional().describe("End of the window (exclusive)"),
     }),
   ]);
 }
