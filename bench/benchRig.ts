@@ -7,11 +7,12 @@ import { createAppDeps, type AppDeps } from "../shared/app/appDeps.js";
 import { loadConfig, type Config } from "../shared/config/config.js";
 import { createQueueSender } from "../shared/adapters/servicebus/queueSender.js";
 import { startAzurite, type AzuriteHandle } from "../test/harness/azurite.js";
+import { localAppSettings, QUEUES } from "../test/harness/localAppSettings.js";
 import { startGraphSim, type GraphSim } from "../test/graph-sim/index.js";
 import { startServiceBusStandIn, type ServiceBusStandIn } from "../test/servicebus/index.js";
 import { startFrontDoor, type FrontDoor } from "./frontDoor.js";
 
-export const QUEUES = { push: "msgraph-push", pull: "msgraph-pull", inbound: "erp-inbound" } as const;
+export { QUEUES };
 
 export interface BenchRig {
   azurite: AzuriteHandle;
@@ -76,27 +77,13 @@ export async function startBenchRig(projectRoot: string): Promise<BenchRig> {
       { name: "benchPing", method: "POST", route: "bench/ping", handler: () => Promise.resolve({ status: 202 }) },
     ]);
     stops.push(() => host.stop());
-    const env: Record<string, string> = {
-      STORAGE_CONNECTION: azurite.connectionString,
-      AzureWebJobsStorage: azurite.connectionString,
-      FUNCTIONS_WORKER_RUNTIME: "node",
-      TABLE_PREFIX: "bench" + randomBytes(4).toString("hex"),
-      SERVICEBUS_CONNECTION: bus.connectionString,
-      PUSH_QUEUE: QUEUES.push,
-      PULL_QUEUE: QUEUES.pull,
-      ERP_INBOUND_QUEUE: QUEUES.inbound,
-      NIGHTLY_SCHEDULE: "0 0 2 * * *",
-      GRAPH_BASE_URL: sim.graphUrl,
-      GRAPH_AUTHORITY_HOST: sim.authorityHost,
-      TENANT_ID: sim.tenantId,
-      CLIENT_ID: sim.defaultApp.clientId,
-      CLIENT_SECRET: sim.defaultApp.clientSecret,
-      TASK_ACTION_TYPE: "TODO",
-      EVENT_DAYS_BACK: "1",
-      EVENT_DAYS_FORWARD: "21",
-      TASK_LIST_NAME: "COINS",
-      WEBHOOK_URL: `${host.baseUrl}/graph/notifications`,
-    };
+    const env = localAppSettings({
+      storageConnection: azurite.connectionString,
+      serviceBusConnection: bus.connectionString,
+      sim,
+      webhookUrl: `${host.baseUrl}/graph/notifications`,
+      tablePrefix: "bench" + randomBytes(4).toString("hex"),
+    });
     const config = loadConfig(env);
     const queues = createQueueSender(config.serviceBusConnection);
     stops.push(() => queues.close()); // stopped in reverse order: the sender closes before the broker goes

@@ -6,19 +6,11 @@ import { decideDrift, resolveConflict, type DriftAction } from "../../shared/dom
 import { erpAppointmentFingerprint, outlookEventFingerprint } from "../../shared/domain/fingerprint.js";
 import { syncWindow } from "../../shared/domain/window.js";
 import { rawEvent } from "./appointments/rawEvent.js";
+import { sampleErpAppointment } from "./appointments/sampleErpAppointment.js";
 
-const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment => ({
-  kco: "1",
-  hsaRef: "H0001234",
-  subject: "Site meeting",
-  start: "2026-12-01T09:00:00+01:00",
-  end: "2026-12-01T10:00:00+01:00",
-  allDay: false,
-  location: "Depot",
-  notes: "Bring boots",
-  actionTypeDescription: "Meeting",
-  ...overrides,
-});
+/** Without an action type, as this file always had it (the fingerprint reads only its description). */
+const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment =>
+  sampleErpAppointment({ actionType: undefined, ...overrides });
 const event = (overrides: Record<string, unknown> = {}) => parseGraphEvent(rawEvent(overrides));
 const link: Link = {
   user: "JSMITH",

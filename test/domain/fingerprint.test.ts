@@ -11,20 +11,10 @@ import {
   outlookEventFingerprint,
 } from "../../shared/domain/fingerprint.js";
 import { rawEvent } from "./appointments/rawEvent.js";
+import { sampleErpAppointment } from "./appointments/sampleErpAppointment.js";
 
-const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment => ({
-  kco: "1",
-  hsaRef: "H0001234",
-  subject: "Site meeting",
-  start: "2026-12-01T09:00:00+01:00",
-  end: "2026-12-01T10:00:00+01:00",
-  allDay: false,
-  location: "Depot",
-  notes: "Bring boots\r\nand a helmet",
-  actionType: "MEET",
-  actionTypeDescription: "Meeting",
-  ...overrides,
-});
+const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment =>
+  sampleErpAppointment({ notes: "Bring boots\r\nand a helmet", ...overrides });
 
 const outlook = (overrides: Record<string, unknown> = {}) =>
   parseGraphEvent(

@@ -2,8 +2,6 @@
 // stand-in, the push and pull workers driven by the host-faithful delivery harness with the real SDK.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InvocationContext } from "@azure/functions";
-import { runGraphLifecycle } from "../../functions/graphLifecycle.js";
-import { runGraphWebhook } from "../../functions/graphWebhook.js";
 import { runPullWorker } from "../../functions/pullWorker.js";
 import { runPushWorker } from "../../functions/pushWorker.js";
 import type { SubscriptionsTable } from "../../shared/adapters/tables/subscriptionsTable.js";
@@ -17,10 +15,10 @@ import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
 import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
 import { createDeliveryHarness, type DeliveryHarness, type Delivery } from "../harness/deliveryHarness.js";
 import { QUEUES, startAppRig, type AppRig } from "../harness/appRig.js";
+import { webhookRoutes } from "../harness/webhookRoutes.js";
+import { appointment, at, DAY, MB, utc } from "../app/appointments/appointmentRig.js";
 
-const MB = "jsmith@contoso.test";
 const ADOE_MB = "adoe@contoso.test";
-const DAY = 86_400_000;
 
 let rig: AppRig;
 let push: DeliveryHarness;
@@ -30,41 +28,6 @@ const pullDeliveries: Delivery[] = [];
 const faults = { saveDeltaUrl: 0 };
 
 type Inbound = Record<string, unknown> & { op: string; kind: string; data?: Record<string, unknown> };
-
-/** A date `days` from today (UTC) at `hour`:00 in +01:00. */
-function at(days: number, hour: number): string {
-  const date = new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
-  return `${date}T${String(hour).padStart(2, "0")}:00:00+01:00`;
-}
-/** The same as a Graph dateTimeTimeZone in UTC (what a user's Outlook writes). */
-function utc(days: number, hour: number) {
-  const d = new Date(Date.now() + days * DAY);
-  d.setUTCHours(hour, 0, 0, 0);
-  return { dateTime: d.toISOString().slice(0, 19), timeZone: "UTC" };
-}
-
-function appointment(
-  op: "CREATE" | "UPDATE" | "DELETE",
-  hsaRef: string,
-  data: Record<string, unknown> = {},
-  more: Partial<PushMessage> = {},
-): PushMessage {
-  const base = { kind: "appointment", op, user: "JSMITH", kco: "1", hsaRef, ...more };
-  if (op === "DELETE") return base as PushMessage;
-  return {
-    ...base,
-    data: {
-      subject: `Site meeting ${hsaRef}`,
-      start: at(2, 9),
-      end: at(2, 10),
-      allDay: false,
-      location: "Depot",
-      notes: "Bring boots",
-      actionType: "MEET",
-      ...data,
-    },
-  } as PushMessage;
-}
 
 async function sendPush(message: PushMessage, messageId = pushMessageId(message)) {
   await rig.deps.queues.send(QUEUES.push, message, { sessionId: message.user, messageId });
@@ -132,20 +95,7 @@ function withFaultySaveDeltaUrl(real: SubscriptionsTable): SubscriptionsTable {
 
 beforeAll(async () => {
   rig = await startAppRig({
-    routes: (deps) => [
-      {
-        name: "graphWebhook",
-        methods: ["POST"],
-        route: "graph/notifications",
-        handler: (req, ctx) => runGraphWebhook(req, ctx, deps),
-      },
-      {
-        name: "graphLifecycle",
-        methods: ["POST"],
-        route: "graph/notifications/lifecycle",
-        handler: (req, ctx) => runGraphLifecycle(req, ctx, deps),
-      },
-    ],
+    routes: (deps) => webhookRoutes(deps),
   });
   await rig.deps.users.upsertUser({
     userId: "JSMITH",

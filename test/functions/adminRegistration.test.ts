@@ -1,17 +1,11 @@
 // The admin HTTP functions are registered with function-key auth on routes the Functions host accepts.
 import { describe, expect, it, vi } from "vitest";
+import type { Registration } from "../harness/captureRegistrations.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      http: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(importOriginal, registrations, ["http"]),
+);
 
 await import("../../functions/adminStatus.js");
 await import("../../functions/adminRefresh.js");

@@ -10,19 +10,17 @@ import type { SubscriptionRecord } from "../../shared/adapters/tables/subscripti
 import { createDeliveryHarness, type DrainResult } from "../harness/deliveryHarness.js";
 import { QUEUES } from "../harness/appRig.js";
 import { JSMITH, startWebhookRig, waitUntil, type WebhookRig } from "../app/webhook/webhookRig.js";
+import type { Registration } from "../harness/captureRegistrations.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      http: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-      serviceBusQueue: () => undefined,
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(
+    importOriginal,
+    registrations,
+    ["http"],
+    ["serviceBusQueue"],
+  ),
+);
 
 const HOUR = 3_600_000;
 let rig: WebhookRig;

@@ -13,18 +13,12 @@ import {
   waitUntil,
   type WebhookRig,
 } from "../app/webhook/webhookRig.js";
+import type { Registration } from "../harness/captureRegistrations.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      http: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(importOriginal, registrations, ["http"]),
+);
 
 let rig: WebhookRig;
 let sub: SubscriptionRecord;

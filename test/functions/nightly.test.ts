@@ -3,18 +3,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvocationContext, type Timer } from "@azure/functions";
 import { runNightly } from "../../functions/nightly.js";
 import { startAppRig, type AppRig } from "../harness/appRig.js";
+import type { Registration } from "../harness/captureRegistrations.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      timer: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(importOriginal, registrations, ["timer"]),
+);
 
 let rig: AppRig;
 beforeAll(async () => {

@@ -1,48 +1,33 @@
 // The pull worker: registered as a session-enabled trigger on %PULL_QUEUE%; routes by source; sets aside what it can't use;
 // reschedules a request after a Retry-After.
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import type { InvocationContext } from "@azure/functions";
 import { runPullWorker } from "../../functions/pullWorker.js";
-import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
 import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
 import type { PullHandlers } from "../../shared/app/dispatchPull.js";
 import { TransientError } from "../../shared/domain/errors.js";
 import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
-import type { ServiceBusStandIn } from "../servicebus/index.js";
-import { createDeliveryHarness, startAppServiceBus } from "../harness/deliveryHarness.js";
+import { createDeliveryHarness } from "../harness/deliveryHarness.js";
+import type { Registration } from "../harness/captureRegistrations.js";
+import { useAppServiceBus } from "../harness/useAppServiceBus.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      serviceBusQueue: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(importOriginal, registrations, [
+    "serviceBusQueue",
+  ]),
+);
 
 const QUEUE = "msgraph-pull";
 const rejected = createRejectedStore({ connectionString: inject("storageConnectionString"), tablePrefix: "pullwk" });
-let sb: ServiceBusStandIn;
-let sender: QueueSender;
-
-beforeAll(async () => {
-  sb = await startAppServiceBus();
-  sender = createQueueSender(sb.connectionString);
-});
-afterAll(async () => {
-  await sender?.close();
-  await sb?.stop();
-});
+const bus = useAppServiceBus();
 
 const drainWith = async (handlers: PullHandlers) => {
   const h = createDeliveryHarness({
-    connectionString: sb.connectionString,
+    connectionString: bus.standIn.connectionString,
     queue: QUEUE,
     handler: (message: unknown, context: InvocationContext) =>
-      runPullWorker(message, context, { queue: QUEUE, handlers, rejected, reschedule: sender }),
+      runPullWorker(message, context, { queue: QUEUE, handlers, rejected, reschedule: bus.sender }),
   });
   const r = await h.drain({ idleMs: 500 });
   await h.stop();
@@ -71,7 +56,7 @@ describe("pull worker", () => {
       { source: "RESYNC", user: "ANN", reason: "nightly" },
       { source: "MSTASK", subscriptionId: "sub-t", user: "ANN" },
     ];
-    for (const [i, m] of msgs.entries()) await sender.send(QUEUE, m, { sessionId: "ANN", messageId: `route-${i}` });
+    for (const [i, m] of msgs.entries()) await bus.sender.send(QUEUE, m, { sessionId: "ANN", messageId: `route-${i}` });
     const seen: string[] = [];
     const r = await drainWith({
       MSEVENT: async (m) => void seen.push(`event ${m.subscriptionId} ${m.changeType}`),
@@ -83,12 +68,12 @@ describe("pull worker", () => {
   });
 
   it("sets aside a source without a handler and an invalid request, once each, naming the field", async () => {
-    await sender.send(
+    await bus.sender.send(
       QUEUE,
       { source: "LIFECYCLE", subscriptionId: "s", user: "BEN", lifecycleEvent: "missed" },
       { sessionId: "BEN", messageId: "lc-1" },
     );
-    await sender.send(QUEUE, { source: "MSEVENT", user: "BEN" }, { sessionId: "BEN", messageId: "bad-1" });
+    await bus.sender.send(QUEUE, { source: "MSEVENT", user: "BEN" }, { sessionId: "BEN", messageId: "bad-1" });
     const r = await drainWith({ MSEVENT: async () => undefined });
     expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["lc-1", 1, "completed"],
@@ -107,8 +92,8 @@ describe("pull worker", () => {
 
   it("reschedules a request whose handler hit a Retry-After, and a transient failure without one is redelivered", async () => {
     const m: PullMessage = { source: "MSEVENT", subscriptionId: "sub-r", user: "CAL", changeType: "created" };
-    await sender.send(QUEUE, m, { sessionId: "CAL", messageId: "pull-rs" });
-    await sender.send(
+    await bus.sender.send(QUEUE, m, { sessionId: "CAL", messageId: "pull-rs" });
+    await bus.sender.send(
       QUEUE,
       { source: "RESYNC", user: "DAN", reason: "nightly" },
       { sessionId: "DAN", messageId: "pull-tr" },
@@ -137,11 +122,11 @@ describe("pull worker", () => {
       ["pull-tr", 1, "abandoned"],
       ["pull-tr", 2, "completed"],
     ]);
-    const copy = sb
+    const copy = bus.standIn
       .queue(QUEUE)
       .messages()
       .find((x) => x.messageId === "pull-rs-r1");
     expect(copy).toMatchObject({ sessionId: "CAL", bodyJson: m, state: "completed" });
-    expect(sb.queue(QUEUE).deadLetters()).toEqual([]);
+    expect(bus.standIn.queue(QUEUE).deadLetters()).toEqual([]);
   });
 });

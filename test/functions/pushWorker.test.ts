@@ -1,45 +1,30 @@
 // The push worker through the host-faithful harness and the real SDK: order per session, redelivery then DLQ for
 // transient failures, a scheduled copy after a Retry-After, invalid/unhandled/permanently failing messages set aside
 // once in the Rejected table.
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { ServiceBusClient } from "@azure/service-bus";
 import type { InvocationContext } from "@azure/functions";
 import { runPushWorker, type PushWorkerDeps } from "../../functions/pushWorker.js";
-import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
 import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
 import type { RescheduleOptions, ReschedulePort } from "../../shared/app/dispatchMessage.js";
 import type { PushHandlers } from "../../shared/app/dispatchPush.js";
 import { PermanentError, TransientError } from "../../shared/domain/errors.js";
 import { pushMessageId } from "../../shared/domain/messages/messageIds.js";
 import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
-import type { ServiceBusStandIn } from "../servicebus/index.js";
-import { createDeliveryHarness, startAppServiceBus } from "../harness/deliveryHarness.js";
+import { createDeliveryHarness } from "../harness/deliveryHarness.js";
+import type { Registration } from "../harness/captureRegistrations.js";
+import { useAppServiceBus } from "../harness/useAppServiceBus.js";
 
-const registrations = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      serviceBusQueue: (name: string, options: Record<string, unknown>) => registrations.push({ name, options }),
-    },
-  };
-});
+const registrations = vi.hoisted(() => [] as Registration[]);
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../harness/captureRegistrations.js")).mockFunctionsApp(importOriginal, registrations, [
+    "serviceBusQueue",
+  ]),
+);
 
 const QUEUE = "msgraph-push";
 const rejected = createRejectedStore({ connectionString: inject("storageConnectionString"), tablePrefix: "pushwk" });
-let sb: ServiceBusStandIn;
-let sender: QueueSender;
-
-beforeAll(async () => {
-  sb = await startAppServiceBus();
-  sender = createQueueSender(sb.connectionString);
-});
-afterAll(async () => {
-  await sender?.close();
-  await sb?.stop();
-});
+const bus = useAppServiceBus();
 
 const task = (user: string, n: number): PushMessage => ({
   kind: "task",
@@ -59,11 +44,11 @@ function harnessWith(
     queue: QUEUE,
     handlers,
     rejected,
-    reschedule: reschedule.port ?? sender,
+    reschedule: reschedule.port ?? bus.sender,
     rescheduleOptions: reschedule.options,
   };
   return createDeliveryHarness({
-    connectionString: sb.connectionString,
+    connectionString: bus.standIn.connectionString,
     queue: QUEUE,
     maxConcurrentSessions,
     handler: (message: unknown, context: InvocationContext) => runPushWorker(message, context, deps),
@@ -71,7 +56,7 @@ function harnessWith(
 }
 
 const sendRaw = (text: string, sessionId: string, messageId: string) =>
-  sender.send(QUEUE, text, { sessionId, messageId });
+  bus.sender.send(QUEUE, text, { sessionId, messageId });
 
 describe("push worker", () => {
   it("is registered on the push queue from settings, sessions on, one message per call, connection by setting name", () => {
@@ -92,7 +77,7 @@ describe("push worker", () => {
   it("keeps order within each session while two sessions interleave", async () => {
     const sent: PushMessage[] = [];
     for (let i = 1; i <= 8; i++) sent.push(task("ALICE", i), task("BOB", i));
-    await sender.sendBatch(
+    await bus.sender.sendBatch(
       QUEUE,
       sent.map((m) => ({ body: m, sessionId: m.user, messageId: pushMessageId(m) })),
     );
@@ -137,7 +122,7 @@ describe("push worker", () => {
 
   it("redelivers on a transient failure with a rising deliveryCount, then the broker dead-letters it after the 10th", async () => {
     const m = task("TRANS", 1);
-    await sender.send(QUEUE, m, { sessionId: "TRANS", messageId: "transient-1" });
+    await bus.sender.send(QUEUE, m, { sessionId: "TRANS", messageId: "transient-1" });
     const counts: number[] = [];
     const h = harnessWith({
       task: async (_m, ctx) => {
@@ -149,14 +134,14 @@ describe("push worker", () => {
     await h.stop();
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(r).toMatchObject({ handled: 0, failed: 10 });
-    const dlq = sb
+    const dlq = bus.standIn
       .queue(QUEUE)
       .deadLetters()
       .filter((d) => d.messageId === "transient-1");
     expect(dlq).toHaveLength(1);
     expect(dlq[0]?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
     // What an operator sees with the real SDK on <queue>/$DeadLetterQueue.
-    const client = new ServiceBusClient(sb.connectionString);
+    const client = new ServiceBusClient(bus.standIn.connectionString);
     const receiver = client.createReceiver(QUEUE, { subQueueType: "deadLetter" });
     const [dead] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(dead?.messageId).toBe("transient-1");
@@ -164,7 +149,7 @@ describe("push worker", () => {
     expect(dead?.body).toEqual(m);
     await receiver.completeMessage(dead!);
     await client.close();
-    expect(sb.queue(QUEUE).activeCount()).toBe(0);
+    expect(bus.standIn.queue(QUEUE).activeCount()).toBe(0);
   });
 
   it.each([
@@ -197,7 +182,7 @@ describe("push worker", () => {
       const row = (await rejected.list({ queue: QUEUE })).find((x) => x.messageId === messageId);
       expect(row).toMatchObject({ code: "invalid-message", reason, sessionId: session, deliveryCount: 1, body: text });
       expect(
-        sb
+        bus.standIn
           .queue(QUEUE)
           .deadLetters()
           .filter((d) => d.messageId === messageId),
@@ -216,8 +201,8 @@ describe("push worker", () => {
       messageKey: "M-1",
       data: { to: ["a@example.com"], subject: "s", body: { contentType: "text", content: "secret body" } },
     };
-    await sender.send(QUEUE, email, { sessionId: "PERM", messageId: pushMessageId(email) });
-    await sender.send(QUEUE, task("PERM", 9), { sessionId: "PERM", messageId: "perm-task" });
+    await bus.sender.send(QUEUE, email, { sessionId: "PERM", messageId: pushMessageId(email) });
+    await bus.sender.send(QUEUE, task("PERM", 9), { sessionId: "PERM", messageId: "perm-task" });
     let calls = 0;
     const h = harnessWith({
       task: async () => {
@@ -246,14 +231,14 @@ describe("push worker", () => {
     await sendRaw("not json", "NOSTORE", "nostore-1");
     const broken = { save: async () => Promise.reject(new Error("storage down")) };
     const h = createDeliveryHarness({
-      connectionString: sb.connectionString,
+      connectionString: bus.standIn.connectionString,
       queue: QUEUE,
       handler: (message, context) => runPushWorker(message, context, { queue: QUEUE, handlers: {}, rejected: broken }),
     });
     const r = await h.drain({ idleMs: 500 });
     await h.stop();
     expect(r.deliveries.map((d) => d.outcome)).toEqual(Array(10).fill("abandoned"));
-    const dead = sb
+    const dead = bus.standIn
       .queue(QUEUE)
       .deadLetters()
       .find((d) => d.messageId === "nostore-1");
@@ -263,19 +248,19 @@ describe("push worker", () => {
 
 describe("push worker: Retry-After → a scheduled copy instead of an immediate redelivery", () => {
   const inQueue = (id: string) =>
-    sb
+    bus.standIn
       .queue(QUEUE)
       .messages()
       .filter((m) => m.messageId === id);
   const deadLettered = (prefix: string) =>
-    sb
+    bus.standIn
       .queue(QUEUE)
       .deadLetters()
       .filter((d) => d.messageId?.startsWith(prefix));
 
   it("completes the message, schedules a copy in the same session for after Retry-After, then handles the copy", async () => {
     const m = task("SLOW", 1);
-    await sender.send(QUEUE, m, { sessionId: "SLOW", messageId: "rs-1" });
+    await bus.sender.send(QUEUE, m, { sessionId: "SLOW", messageId: "rs-1" });
     const calls: { messageId: string | undefined; deliveryCount: number | undefined; at: number }[] = [];
     const h = harnessWith({
       task: async (msg, ctx) => {
@@ -288,7 +273,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     const first = await h.drain({ idleMs: 300 });
     expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([["rs-1", 1, "completed"]]);
     // The copy waits on the broker: scheduled, same session and body, MessageId derived from the original's.
-    expect(sb.queue(QUEUE).scheduledCount()).toBe(1);
+    expect(bus.standIn.queue(QUEUE).scheduledCount()).toBe(1);
     const [copy] = inQueue("rs-1-r1");
     expect(copy).toMatchObject({
       state: "scheduled",
@@ -312,7 +297,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     ]);
     expect(calls[1]!.at).toBeGreaterThanOrEqual(copy!.scheduledEnqueueTimeUtc!.getTime() - 50);
     expect(deadLettered("rs-1")).toEqual([]);
-    expect(sb.queue(QUEUE).scheduledCount()).toBe(0);
+    expect(bus.standIn.queue(QUEUE).scheduledCount()).toBe(0);
     // One line names the message, the route and the retry time; the body is never logged.
     const line = h.logs.find((l) => l.text.includes("rescheduled as messageId=rs-1-r1"));
     expect(line?.text).toContain("kind=task");
@@ -322,7 +307,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
   });
 
   it("stops rescheduling at the cap: the last copy is abandoned until the broker dead-letters it", async () => {
-    await sender.send(QUEUE, task("CAP", 1), { sessionId: "CAP", messageId: "cap-1" });
+    await bus.sender.send(QUEUE, task("CAP", 1), { sessionId: "CAP", messageId: "cap-1" });
     const seen: [string | undefined, number | undefined][] = [];
     const h = harnessWith(
       {
@@ -334,7 +319,9 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       8,
       { options: { maxReschedules: 3 } },
     );
-    const r = await h.drain({ idleMs: 500 });
+    // Patient idle wait: each copy is scheduled (due at once) after the previous delivery completes; under load its
+    // arrival can take longer than a short idle window.
+    const r = await h.drain({ idleMs: 2_000 });
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.outcome])).toEqual([
       ["cap-1", "completed"],
@@ -355,7 +342,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
   });
 
   it("abandons when the copy cannot be sent (nothing lost), and a re-sent copy of the same attempt is a duplicate", async () => {
-    await sender.send(QUEUE, task("FLAKY", 1), { sessionId: "FLAKY", messageId: "fl-1" });
+    await bus.sender.send(QUEUE, task("FLAKY", 1), { sessionId: "FLAKY", messageId: "fl-1" });
     let sends = 0;
     // 1st re-send: the broker is down → nothing sent. 2nd: sent, but the lock is lost before completion (we throw
     // after sending). 3rd: the same attempt again → same MessageId → dropped by duplicate detection.
@@ -363,7 +350,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       send: async (queue, body, options) => {
         sends++;
         if (sends === 1) throw new TransientError("servicebus.ServiceBusy", "busy");
-        await sender.send(queue, body, options);
+        await bus.sender.send(queue, body, options);
         if (sends === 2) throw new Error("lock lost");
       },
     };
@@ -378,7 +365,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       8,
       { port },
     );
-    const duplicatesBefore = sb.queue(QUEUE).duplicateCount();
+    const duplicatesBefore = bus.standIn.queue(QUEUE).duplicateCount();
     const r = await h.drain({ idleMs: 1_000 });
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
@@ -387,7 +374,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       ["fl-1", 3, "completed"],
       ["fl-1-r1", 1, "completed"],
     ]);
-    expect(sb.queue(QUEUE).duplicateCount() - duplicatesBefore).toBe(1);
+    expect(bus.standIn.queue(QUEUE).duplicateCount() - duplicatesBefore).toBe(1);
     expect(inQueue("fl-1-r1")).toHaveLength(1);
     expect(h.logs.some((l) => l.level === "error" && l.text.includes("could not reschedule kind=task"))).toBe(true);
   });

@@ -8,8 +8,9 @@ import { createQueueSender } from "../../shared/adapters/servicebus/queueSender.
 import { startGraphSim, type GraphSim, type SimSeed, type StartOptions } from "../graph-sim/index.js";
 import { startServiceBusStandIn, type ServiceBusStandIn } from "../servicebus/index.js";
 import { startHttpHost, type HttpHost, type HttpRoute } from "./httpHost.js";
+import { localAppSettings, QUEUES } from "./localAppSettings.js";
 
-export const QUEUES = { push: "msgraph-push", pull: "msgraph-pull", inbound: "erp-inbound" } as const;
+export { QUEUES };
 
 export interface AppRig {
   sim: GraphSim;
@@ -57,25 +58,13 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
     }) ?? [],
   );
   const env: Record<string, string> = {
-    STORAGE_CONNECTION: inject("storageConnectionString"),
-    AzureWebJobsStorage: inject("storageConnectionString"),
-    FUNCTIONS_WORKER_RUNTIME: "node",
-    TABLE_PREFIX: "t" + randomBytes(5).toString("hex"),
-    SERVICEBUS_CONNECTION: bus.connectionString,
-    PUSH_QUEUE: QUEUES.push,
-    PULL_QUEUE: QUEUES.pull,
-    ERP_INBOUND_QUEUE: QUEUES.inbound,
-    GRAPH_BASE_URL: sim.graphUrl,
-    GRAPH_AUTHORITY_HOST: sim.authorityHost,
-    TENANT_ID: sim.tenantId,
-    CLIENT_ID: sim.defaultApp.clientId,
-    CLIENT_SECRET: sim.defaultApp.clientSecret,
-    TASK_ACTION_TYPE: "TODO",
-    EVENT_DAYS_BACK: "1",
-    EVENT_DAYS_FORWARD: "21",
-    TASK_LIST_NAME: "COINS",
-    NIGHTLY_SCHEDULE: "0 0 2 * * *",
-    WEBHOOK_URL: `${host.baseUrl}/graph/notifications`,
+    ...localAppSettings({
+      storageConnection: inject("storageConnectionString"),
+      serviceBusConnection: bus.connectionString,
+      sim,
+      webhookUrl: `${host.baseUrl}/graph/notifications`,
+      tablePrefix: "t" + randomBytes(5).toString("hex"),
+    }),
     ...options.env,
   };
   const config = loadConfig(env);

@@ -1,29 +1,18 @@
 // The delivery harness behaves like the Functions host over the real SDK: order per session, complete/abandon, DLQ.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InvocationContext } from "@azure/functions";
-import { createQueueSender, type QueueSender } from "../../shared/adapters/servicebus/queueSender.js";
-import type { ServiceBusStandIn } from "../servicebus/index.js";
-import { createDeliveryHarness, startAppServiceBus } from "./deliveryHarness.js";
+import { createDeliveryHarness } from "./deliveryHarness.js";
+import { useAppServiceBus } from "./useAppServiceBus.js";
 
-let sb: ServiceBusStandIn;
-let sender: QueueSender;
-
-beforeAll(async () => {
-  sb = await startAppServiceBus();
-  sender = createQueueSender(sb.connectionString);
-});
-afterAll(async () => {
-  await sender?.close();
-  await sb?.stop();
-});
+const bus = useAppServiceBus();
 
 describe("delivery harness", () => {
   it("hands the host's body and triggerMetadata to the handler and completes on success", async () => {
-    await sender.send("erp-inbound", { hello: "world" }, { sessionId: "U1", messageId: "h-1" });
-    await sender.send("erp-inbound", "plain text, not JSON", { sessionId: "U1", messageId: "h-2" });
+    await bus.sender.send("erp-inbound", { hello: "world" }, { sessionId: "U1", messageId: "h-1" });
+    await bus.sender.send("erp-inbound", "plain text, not JSON", { sessionId: "U1", messageId: "h-2" });
     const seen: { body: unknown; meta: Record<string, unknown> }[] = [];
     const harness = createDeliveryHarness({
-      connectionString: sb.connectionString,
+      connectionString: bus.standIn.connectionString,
       queue: "erp-inbound",
       handler: async (body: unknown, ctx: InvocationContext) => {
         seen.push({ body, meta: ctx.triggerMetadata ?? {} });
@@ -35,14 +24,14 @@ describe("delivery harness", () => {
     expect(seen.map((s) => s.body)).toEqual([{ hello: "world" }, "plain text, not JSON"]);
     expect(seen[0]?.meta).toMatchObject({ messageId: "h-1", sessionId: "U1", deliveryCount: 1 });
     expect(Date.parse(String(seen[0]?.meta.enqueuedTimeUtc))).toBeGreaterThan(Date.now() - 60_000);
-    expect(sb.queue("erp-inbound").activeCount()).toBe(0);
+    expect(bus.standIn.queue("erp-inbound").activeCount()).toBe(0);
   });
 
   it("abandons on throw, so the broker redelivers with a higher deliveryCount", async () => {
-    await sender.send("erp-inbound", { n: 1 }, { sessionId: "U2", messageId: "h-3" });
+    await bus.sender.send("erp-inbound", { n: 1 }, { sessionId: "U2", messageId: "h-3" });
     let calls = 0;
     const harness = createDeliveryHarness({
-      connectionString: sb.connectionString,
+      connectionString: bus.standIn.connectionString,
       queue: "erp-inbound",
       handler: async () => {
         if (++calls < 3) throw new Error("not yet");
@@ -55,7 +44,7 @@ describe("delivery harness", () => {
       [2, "abandoned"],
       [3, "completed"],
     ]);
-    expect(sb.queue("erp-inbound").activeCount()).toBe(0);
-    expect(sb.queue("erp-inbound").deadLetters()).toHaveLength(0);
+    expect(bus.standIn.queue("erp-inbound").activeCount()).toBe(0);
+    expect(bus.standIn.queue("erp-inbound").deadLetters()).toHaveLength(0);
   });
 });

@@ -22,7 +22,8 @@ export interface Delivery {
   sessionId: string | undefined;
   deliveryCount: number;
   body: unknown;
-  outcome: "completed" | "abandoned";
+  /** "lockLost": the lock expired before settlement (as on the host, the broker redelivers the message later). */
+  outcome: "completed" | "abandoned" | "lockLost";
   error?: unknown;
 }
 
@@ -79,6 +80,11 @@ export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string
   };
 }
 
+const isLockLost = (error: unknown) => {
+  const code = (error as { code?: string }).code;
+  return code === "SessionLockLost" || code === "MessageLockLost";
+};
+
 const isNoSession = (error: unknown) => {
   const e = error as { name?: string; code?: string };
   return e.code === "ServiceTimeout" || e.code === "SessionCannotBeLocked";
@@ -117,17 +123,29 @@ export function createDeliveryHarness(options: DeliveryHarnessOptions): Delivery
         outcome: "completed",
       };
       result.deliveries.push(delivery);
+      let failure: unknown;
       try {
         await options.handler(body, context);
       } catch (error) {
-        delivery.outcome = "abandoned";
-        delivery.error = error;
-        result.failed++;
-        await receiver.abandonMessage(message);
-        continue;
+        failure = error;
       }
-      await receiver.completeMessage(message);
-      result.handled++;
+      try {
+        if (failure === undefined) await receiver.completeMessage(message);
+        else await receiver.abandonMessage(message);
+      } catch (error) {
+        // Like the host: a settlement that finds the lock gone is logged; the broker redelivers the message.
+        if (!isLockLost(error)) throw error;
+        delivery.outcome = "lockLost";
+        logs.push({ level: "warning", text: `lock lost before settling ${delivery.messageId ?? "?"}: redelivery` });
+        return;
+      }
+      if (failure === undefined) {
+        result.handled++;
+      } else {
+        delivery.outcome = "abandoned";
+        delivery.error = failure;
+        result.failed++;
+      }
     }
   }
 

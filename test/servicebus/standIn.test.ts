@@ -1,43 +1,30 @@
 // The Service Bus stand-in exercised with the real @azure/service-bus client over AMQP.
 import { ServiceBusClient, isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServiceBusStandIn, type ServiceBusStandIn } from "./index.js";
-
-let sb: ServiceBusStandIn;
-let client: ServiceBusClient;
+import { describe, expect, it } from "vitest";
+import { useStandIn } from "./useStandIn.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  sb = await startServiceBusStandIn({
-    queues: [
-      { name: "plain" },
-      { name: "sessions", requiresSession: true },
-      { name: "retry", requiresSession: true, lockDurationMs: 5_000 },
-      { name: "dl" },
-      { name: "sched" },
-      { name: "dedupe", duplicateDetectionWindowMs: 400 },
-      { name: "shortlock", lockDurationMs: 400 },
-      { name: "renew", lockDurationMs: 600 },
-      { name: "peek", requiresSession: true },
-      { name: "fanout", requiresSession: true },
-      { name: "defer" },
-      { name: "state", requiresSession: true },
-      { name: "busy", requiresSession: true },
-    ],
-  });
-  client = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs: 5_000 } });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await sb?.stop();
-});
+const rig = useStandIn([
+  { name: "plain" },
+  { name: "sessions", requiresSession: true },
+  { name: "retry", requiresSession: true, lockDurationMs: 5_000 },
+  { name: "dl" },
+  { name: "sched" },
+  { name: "dedupe", duplicateDetectionWindowMs: 400 },
+  { name: "shortlock", lockDurationMs: 400 },
+  { name: "renew", lockDurationMs: 600 },
+  { name: "peek", requiresSession: true },
+  { name: "fanout", requiresSession: true },
+  { name: "defer" },
+  { name: "state", requiresSession: true },
+  { name: "busy", requiresSession: true },
+]);
 
 describe("Service Bus stand-in", () => {
   it("round-trips a JSON body with its bytes, ids and application properties", async () => {
     const body = { kind: "appointment", user: "JSMITH", n: 1.5, nested: { ü: "ñ" } };
-    const sender = client.createSender("plain");
+    const sender = rig.client.createSender("plain");
     await sender.sendMessages({
       body,
       messageId: "id-1",
@@ -49,15 +36,15 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages({ body: Buffer.from([0, 1, 2, 255]), messageId: "id-2" });
     await sender.close();
 
-    const stored = sb.queue("plain").messages();
+    const stored = rig.sb.queue("plain").messages();
     expect(stored).toHaveLength(2);
     expect(stored[0]?.body.equals(Buffer.from(JSON.stringify(body)))).toBe(true);
     expect(stored[0]?.bodyJson).toEqual(body);
     expect(stored[0]?.applicationProperties).toEqual({ source: "erp", attempt: 3 });
     expect(stored[1]?.body.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
-    expect(sb.queue("plain").activeCount()).toBe(2);
+    expect(rig.sb.queue("plain").activeCount()).toBe(2);
 
-    const receiver = client.createReceiver("plain");
+    const receiver = rig.client.createReceiver("plain");
     const got = await receiver.receiveMessages(2, { maxWaitTimeInMs: 2_000 });
     expect(got.map((m) => m.messageId)).toEqual(["id-1", "id-2"]);
     const [first, second] = got as [ServiceBusReceivedMessage, ServiceBusReceivedMessage];
@@ -77,16 +64,16 @@ describe("Service Bus stand-in", () => {
     await expect(receiver.completeMessage(first)).rejects.toThrow();
     await receiver.close();
     expect(
-      sb
+      rig.sb
         .queue("plain")
         .messages()
         .map((m) => m.state),
     ).toEqual(["completed", "completed"]);
-    expect(sb.queue("plain").activeCount()).toBe(0);
+    expect(rig.sb.queue("plain").activeCount()).toBe(0);
   });
 
   it("keeps order within each session while two sessions interleave, one receiver per session", async () => {
-    const sender = client.createSender("sessions");
+    const sender = rig.client.createSender("sessions");
     for (let i = 0; i < 5; i++) {
       await sender.sendMessages([
         { body: { i }, sessionId: "A" },
@@ -94,11 +81,11 @@ describe("Service Bus stand-in", () => {
       ]);
     }
     await sender.close();
-    const r1 = await client.acceptNextSession("sessions");
-    const r2 = await client.acceptNextSession("sessions");
+    const r1 = await rig.client.acceptNextSession("sessions");
+    const r2 = await rig.client.acceptNextSession("sessions");
     expect([r1.sessionId, r2.sessionId].sort()).toEqual(["A", "B"]);
     // The second receiver cannot take a session the first one holds.
-    await expect(client.acceptSession("sessions", r1.sessionId)).rejects.toSatisfy(
+    await expect(rig.client.acceptSession("sessions", r1.sessionId)).rejects.toSatisfy(
       (e: unknown) => isServiceBusError(e) && e.code === "SessionCannotBeLocked",
     );
     const seen: Record<string, number[]> = { A: [], B: [] };
@@ -120,10 +107,10 @@ describe("Service Bus stand-in", () => {
   });
 
   it("raises the delivery count on each abandon and dead-letters after the 10th delivery", async () => {
-    const sender = client.createSender("retry");
+    const sender = rig.client.createSender("retry");
     await sender.sendMessages({ body: { bad: true }, sessionId: "U1", messageId: "poison" });
     await sender.close();
-    const receiver = await client.acceptSession("retry", "U1");
+    const receiver = await rig.client.acceptSession("retry", "U1");
     const counts: number[] = [];
     for (let i = 0; i < 10; i++) {
       const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
@@ -136,14 +123,14 @@ describe("Service Bus stand-in", () => {
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await receiver.close();
 
-    const dead = sb.queue("retry").deadLetters();
+    const dead = rig.sb.queue("retry").deadLetters();
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({
       messageId: "poison",
       deadLetterReason: "MaxDeliveryCountExceeded",
       deliveryCount: 10,
     });
-    const dlq = client.createReceiver("retry", { subQueueType: "deadLetter" });
+    const dlq = rig.client.createReceiver("retry", { subQueueType: "deadLetter" });
     const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(d?.messageId).toBe("poison");
     expect(d?.sessionId).toBe("U1");
@@ -154,28 +141,28 @@ describe("Service Bus stand-in", () => {
     expect(d?.applicationProperties?.attempt).toBe(9);
     await dlq.completeMessage(d!);
     await dlq.close();
-    expect(sb.queue("retry").deadLetters()).toHaveLength(0);
+    expect(rig.sb.queue("retry").deadLetters()).toHaveLength(0);
   });
 
   it("dead-letters explicitly with reason and description readable from the DLQ", async () => {
-    const sender = client.createSender("dl");
+    const sender = rig.client.createSender("dl");
     await sender.sendMessages({ body: "{not json", messageId: "x1", applicationProperties: { keep: "me" } });
     await sender.close();
-    const receiver = client.createReceiver("dl");
+    const receiver = rig.client.createReceiver("dl");
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     await receiver.deadLetterMessage(m!, {
       deadLetterReason: "InvalidBody",
       deadLetterErrorDescription: "data.start: Required",
     });
     await receiver.close();
-    expect(sb.queue("dl").activeCount()).toBe(0);
-    expect(sb.queue("dl").deadLetters()[0]).toMatchObject({
+    expect(rig.sb.queue("dl").activeCount()).toBe(0);
+    expect(rig.sb.queue("dl").deadLetters()[0]).toMatchObject({
       messageId: "x1",
       deadLetterReason: "InvalidBody",
       deadLetterErrorDescription: "data.start: Required",
       state: "deadlettered",
     });
-    const dlq = client.createReceiver("dl", { subQueueType: "deadLetter" });
+    const dlq = rig.client.createReceiver("dl", { subQueueType: "deadLetter" });
     const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(d?.deadLetterReason).toBe("InvalidBody");
     expect(d?.deadLetterErrorDescription).toBe("data.start: Required");
@@ -186,17 +173,17 @@ describe("Service Bus stand-in", () => {
   });
 
   it("hides scheduled messages until due and lets them be cancelled", async () => {
-    const sender = client.createSender("sched");
+    const sender = rig.client.createSender("sched");
     const due = new Date(Date.now() + 1_200);
     const [keep] = await sender.scheduleMessages({ body: "later", messageId: "s1" }, due);
     const [cancel] = await sender.scheduleMessages({ body: "never", messageId: "s2" }, due);
     await sender.sendMessages({ body: "via-annotation", messageId: "s3", scheduledEnqueueTimeUtc: due });
-    expect(sb.queue("sched").scheduledCount()).toBe(3);
+    expect(rig.sb.queue("sched").scheduledCount()).toBe(3);
     await sender.cancelScheduledMessages(cancel!);
-    expect(sb.queue("sched").scheduledCount()).toBe(2);
+    expect(rig.sb.queue("sched").scheduledCount()).toBe(2);
     expect(keep!.toNumber()).toBeGreaterThan(0);
 
-    const receiver = client.createReceiver("sched");
+    const receiver = rig.client.createReceiver("sched");
     expect(await receiver.receiveMessages(5, { maxWaitTimeInMs: 400 })).toHaveLength(0);
     const peeked = await receiver.peekMessages(5);
     expect(peeked.map((p) => p.state)).toEqual(["scheduled", "scheduled"]);
@@ -217,21 +204,21 @@ describe("Service Bus stand-in", () => {
   });
 
   it("drops a duplicate MessageId inside the detection window and accepts it after", async () => {
-    const sender = client.createSender("dedupe");
+    const sender = rig.client.createSender("dedupe");
     await sender.sendMessages({ body: 1, messageId: "same" });
     await sender.sendMessages({ body: 2, messageId: "same" });
     await sender.sendMessages({ body: 3, messageId: "other" });
     expect(
-      sb
+      rig.sb
         .queue("dedupe")
         .messages()
         .map((m) => m.bodyJson),
     ).toEqual([1, 3]);
-    expect(sb.queue("dedupe").duplicateCount()).toBe(1);
+    expect(rig.sb.queue("dedupe").duplicateCount()).toBe(1);
     await sleep(450);
     await sender.sendMessages({ body: 4, messageId: "same" });
     expect(
-      sb
+      rig.sb
         .queue("dedupe")
         .messages()
         .map((m) => m.bodyJson),
@@ -240,10 +227,10 @@ describe("Service Bus stand-in", () => {
   });
 
   it("redelivers a message whose lock expired, with a higher delivery count", async () => {
-    const sender = client.createSender("shortlock");
+    const sender = rig.client.createSender("shortlock");
     await sender.sendMessages({ body: "x", messageId: "l1" });
     await sender.close();
-    const receiver = client.createReceiver("shortlock", { maxAutoLockRenewalDurationInMs: 0 });
+    const receiver = rig.client.createReceiver("shortlock", { maxAutoLockRenewalDurationInMs: 0 });
     const [m1] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(m1?.deliveryCount).toBe(0);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
@@ -259,10 +246,10 @@ describe("Service Bus stand-in", () => {
   });
 
   it("renewLock extends the lock past its original expiry", async () => {
-    const sender = client.createSender("renew");
+    const sender = rig.client.createSender("renew");
     await sender.sendMessages({ body: "x", messageId: "r1" });
     await sender.close();
-    const receiver = client.createReceiver("renew", { maxAutoLockRenewalDurationInMs: 0 });
+    const receiver = rig.client.createReceiver("renew", { maxAutoLockRenewalDurationInMs: 0 });
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     const before = m!.lockedUntilUtc!.getTime();
     await sleep(350);
@@ -272,22 +259,22 @@ describe("Service Bus stand-in", () => {
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 100 })).toHaveLength(0);
     await receiver.completeMessage(m!);
     await receiver.close();
-    expect(sb.queue("renew").messages()[0]?.state).toBe("completed");
+    expect(rig.sb.queue("renew").messages()[0]?.state).toBe("completed");
   });
 
   it("peeks without locking, from a sequence number and per session", async () => {
-    const sender = client.createSender("peek");
+    const sender = rig.client.createSender("peek");
     await sender.sendMessages([
       { body: "a", sessionId: "P" },
       { body: "b", sessionId: "Q" },
       { body: "c", sessionId: "P" },
     ]);
     await sender.close();
-    const receiver = await client.acceptSession("peek", "P");
+    const receiver = await rig.client.acceptSession("peek", "P");
     const inSession = await receiver.peekMessages(10);
     expect(inSession.map((m) => m.body)).toEqual(["a", "c"]);
     expect(inSession[0]?.lockToken).toBeUndefined();
-    const all = sb.queue("peek").messages();
+    const all = rig.sb.queue("peek").messages();
     const fromSecond = await receiver.peekMessages(10, { fromSequenceNumber: inSession[1]!.sequenceNumber! });
     expect(fromSecond.map((m) => m.body)).toEqual(["c"]);
     expect(all.every((m) => m.deliveryCount === 0)).toBe(true);
@@ -298,7 +285,7 @@ describe("Service Bus stand-in", () => {
   });
 
   it("accepts a batch send of 1,000 messages in a few transfers, all delivered", async () => {
-    const sender = client.createSender("fanout");
+    const sender = rig.client.createSender("fanout");
     const msgs = Array.from({ length: 1_000 }, (_, i) => ({
       body: { source: "RESYNC", user: `U${i}` },
       sessionId: `U${i}`,
@@ -317,14 +304,14 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages(batch);
     batches++;
     await sender.close();
-    const q = sb.queue("fanout");
+    const q = rig.sb.queue("fanout");
     expect(q.enqueuedCount()).toBe(1_000);
     expect(q.transferCount()).toBe(batches);
     expect(q.batchTransferCount()).toBe(batches);
     expect(batches).toBeLessThan(10);
     expect(new Set(q.messages().map((m) => m.messageId)).size).toBe(1_000);
     expect(q.messages()[999]?.bodyJson).toEqual({ source: "RESYNC", user: "U999" });
-    const r = await client.acceptSession("fanout", "U999");
+    const r = await rig.client.acceptSession("fanout", "U999");
     const [m] = await r.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
     expect(m?.body).toEqual({ source: "RESYNC", user: "U999" });
     await r.completeMessage(m!);
@@ -332,24 +319,24 @@ describe("Service Bus stand-in", () => {
   });
 
   it("defers a message and receives it back by sequence number", async () => {
-    const sender = client.createSender("defer");
+    const sender = rig.client.createSender("defer");
     await sender.sendMessages({ body: "d", messageId: "d1" });
     await sender.close();
-    const receiver = client.createReceiver("defer");
+    const receiver = rig.client.createReceiver("defer");
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     await receiver.deferMessage(m!);
-    expect(sb.queue("defer").messages()[0]?.state).toBe("deferred");
+    expect(rig.sb.queue("defer").messages()[0]?.state).toBe("deferred");
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     const [again] = await receiver.receiveDeferredMessages(m!.sequenceNumber!);
     expect(again?.body).toBe("d");
     expect(again?.deliveryCount).toBe(1);
     await receiver.completeMessage(again!);
-    expect(sb.queue("defer").messages()[0]?.state).toBe("completed");
+    expect(rig.sb.queue("defer").messages()[0]?.state).toBe("completed");
     await receiver.close();
   });
 
   it("keeps session state and renews the session lock", async () => {
-    const receiver = await client.acceptSession("state", "S1");
+    const receiver = await rig.client.acceptSession("state", "S1");
     await receiver.setSessionState({ cursor: 42 });
     expect(await receiver.getSessionState()).toEqual({ cursor: 42 });
     const before = receiver.sessionLockedUntilUtc.getTime();
@@ -359,12 +346,14 @@ describe("Service Bus stand-in", () => {
   });
 
   it("answers unknown queues with not-found and times out when no session is free", async () => {
-    const sender = client.createSender("nope");
+    const sender = rig.client.createSender("nope");
     await expect(sender.sendMessages({ body: 1 })).rejects.toSatisfy(
       (e: unknown) => isServiceBusError(e) && e.code === "MessagingEntityNotFound",
     );
     await sender.close();
-    const quick = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 1_500 } });
+    const quick = new ServiceBusClient(rig.sb.connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: 1_500 },
+    });
     const started = Date.now();
     await expect(quick.acceptNextSession("busy")).rejects.toSatisfy((e: unknown) => isServiceBusError(e));
     expect(Date.now() - started).toBeLessThan(3_000);

@@ -1,41 +1,28 @@
 // Session locks, streaming receivers and receive modes of the Service Bus stand-in, with the real SDK.
 import { ServiceBusClient, isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServiceBusStandIn, type ServiceBusStandIn } from "./index.js";
-
-let sb: ServiceBusStandIn;
-let client: ServiceBusClient;
+import { describe, expect, it } from "vitest";
+import { useStandIn } from "./useStandIn.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  sb = await startServiceBusStandIn({
-    queues: [
-      { name: "stream", requiresSession: true },
-      { name: "handover", requiresSession: true },
-      { name: "lost", requiresSession: true, lockDurationMs: 500 },
-      { name: "autorenew", lockDurationMs: 500 },
-      { name: "rad" },
-      { name: "kinds", requiresSession: true },
-      { name: "waiting", requiresSession: true },
-    ],
-  });
-  client = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs: 5_000 } });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await sb?.stop();
-});
+const rig = useStandIn([
+  { name: "stream", requiresSession: true },
+  { name: "handover", requiresSession: true },
+  { name: "lost", requiresSession: true, lockDurationMs: 500 },
+  { name: "autorenew", lockDurationMs: 500 },
+  { name: "rad" },
+  { name: "kinds", requiresSession: true },
+  { name: "waiting", requiresSession: true },
+]);
 
 describe("Service Bus stand-in: sessions and receivers", () => {
   it("streams a session's messages in order to subscribe()", async () => {
-    const sender = client.createSender("stream");
+    const sender = rig.client.createSender("stream");
     await sender.sendMessages(
       Array.from({ length: 20 }, (_, i) => ({ body: { i }, sessionId: "S", messageId: `m${i}` })),
     );
     await sender.close();
-    const receiver = await client.acceptNextSession("stream");
+    const receiver = await rig.client.acceptNextSession("stream");
     expect(receiver.sessionId).toBe("S");
     const seen: number[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -57,7 +44,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     await sleep(100);
     await receiver.close();
     expect(
-      sb
+      rig.sb
         .queue("stream")
         .messages()
         .every((m) => m.state === "completed"),
@@ -65,18 +52,18 @@ describe("Service Bus stand-in: sessions and receivers", () => {
   });
 
   it("hands unsettled messages of a closed session receiver to the next one (delivery count not raised, as in Azure)", async () => {
-    const sender = client.createSender("handover");
+    const sender = rig.client.createSender("handover");
     await sender.sendMessages([
       { body: 1, sessionId: "H" },
       { body: 2, sessionId: "H" },
     ]);
     await sender.close();
-    const r1 = await client.acceptNextSession("handover");
+    const r1 = await rig.client.acceptNextSession("handover");
     const first = await r1.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
     expect(first.map((m) => m.body)).toEqual([1, 2]);
     await r1.completeMessage(first[0]!);
     await r1.close();
-    const r2 = await client.acceptNextSession("handover");
+    const r2 = await rig.client.acceptNextSession("handover");
     const [again] = await r2.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
     expect(again?.body).toBe(2);
     expect(again?.deliveryCount).toBe(0);
@@ -85,17 +72,17 @@ describe("Service Bus stand-in: sessions and receivers", () => {
   });
 
   it("loses an unrenewed session lock and lets another receiver take the session", async () => {
-    const sender = client.createSender("lost");
+    const sender = rig.client.createSender("lost");
     await sender.sendMessages({ body: "x", sessionId: "L" });
     await sender.close();
-    const r1 = await client.acceptSession("lost", "L", { maxAutoLockRenewalDurationInMs: 0 });
+    const r1 = await rig.client.acceptSession("lost", "L", { maxAutoLockRenewalDurationInMs: 0 });
     const [m] = await r1.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
     expect(m?.lockedUntilUtc?.getTime()).toBeLessThanOrEqual(r1.sessionLockedUntilUtc.getTime());
     await sleep(700);
     await expect(r1.completeMessage(m!)).rejects.toSatisfy(
       (e: unknown) => isServiceBusError(e) && e.code === "SessionLockLost",
     );
-    const r2 = await client.acceptNextSession("lost");
+    const r2 = await rig.client.acceptNextSession("lost");
     expect(r2.sessionId).toBe("L");
     const [m2] = await r2.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
     expect(m2?.body).toBe("x");
@@ -106,29 +93,29 @@ describe("Service Bus stand-in: sessions and receivers", () => {
   });
 
   it("keeps a message locked while the SDK auto-renews it", async () => {
-    const sender = client.createSender("autorenew");
+    const sender = rig.client.createSender("autorenew");
     await sender.sendMessages({ body: "slow", messageId: "a1" });
     await sender.close();
-    const receiver = client.createReceiver("autorenew"); // default: auto lock renewal on
+    const receiver = rig.client.createReceiver("autorenew"); // default: auto lock renewal on
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
     await sleep(1_300);
     await receiver.completeMessage(m!);
     await receiver.close();
-    expect(sb.queue("autorenew").messages()[0]).toMatchObject({ state: "completed", deliveryCount: 1 });
+    expect(rig.sb.queue("autorenew").messages()[0]).toMatchObject({ state: "completed", deliveryCount: 1 });
   });
 
   it("removes messages on receive in receiveAndDelete mode", async () => {
-    const sender = client.createSender("rad");
+    const sender = rig.client.createSender("rad");
     await sender.sendMessages([{ body: "a" }, { body: "b" }]);
     await sender.close();
-    const receiver = client.createReceiver("rad", { receiveMode: "receiveAndDelete" });
+    const receiver = rig.client.createReceiver("rad", { receiveMode: "receiveAndDelete" });
     const got: ServiceBusReceivedMessage[] = await receiver.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
     expect(got.map((m) => m.body)).toEqual(["a", "b"]);
     expect(got[0]?.lockToken).toBeUndefined();
     await receiver.close();
-    expect(sb.queue("rad").activeCount()).toBe(0);
+    expect(rig.sb.queue("rad").activeCount()).toBe(0);
     expect(
-      sb
+      rig.sb
         .queue("rad")
         .messages()
         .map((m) => m.state),
@@ -136,16 +123,16 @@ describe("Service Bus stand-in: sessions and receivers", () => {
   });
 
   it("refuses a plain receiver on a session queue and a session receiver on a plain queue", async () => {
-    const plainOnSession = client.createReceiver("kinds");
+    const plainOnSession = rig.client.createReceiver("kinds");
     await expect(plainOnSession.receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toThrow(/requires sessions/);
     await plainOnSession.close();
-    await expect(client.acceptSession("rad", "X")).rejects.toThrow(/does not require sessions/);
+    await expect(rig.client.acceptSession("rad", "X")).rejects.toThrow(/does not require sessions/);
   });
 
   it("holds acceptNextSession until a session gets a message, else answers with a timeout", async () => {
-    const pending = client.acceptNextSession("waiting");
+    const pending = rig.client.acceptNextSession("waiting");
     await sleep(300);
-    const sender = client.createSender("waiting");
+    const sender = rig.client.createSender("waiting");
     await sender.sendMessages({ body: "late", sessionId: "W" });
     const receiver = await pending;
     expect(receiver.sessionId).toBe("W");
@@ -158,7 +145,9 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     // With nothing to lock, the attach is answered just before the client's timeout with com.microsoft:timeout.
     // (Close a client only after a pending acceptNextSession settled: rhea-promise does not abort a pending
     // attach on close and would wait its 60 s operation timeout.)
-    const quick = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 1_500 } });
+    const quick = new ServiceBusClient(rig.sb.connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: 1_500 },
+    });
     const started = Date.now();
     const err = await quick.acceptNextSession("waiting").then(
       () => undefined,

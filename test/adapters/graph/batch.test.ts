@@ -1,27 +1,14 @@
 // $batch against the simulator: > 20 requests split into several calls, results in input order, throttled items
 // re-sent after their own Retry-After (with their dependents), dependsOn kept within one call.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chunkForBatch, type BatchRequest } from "../../../shared/adapters/graph/batch.js";
-import type { GraphGateway } from "../../../shared/adapters/graph/graphGateway.js";
-import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
 import { PermanentError, TransientError } from "../../../shared/domain/errors.js";
-import { endpointCount, gatewayFor, JSMITH, startGraphSim, type GraphSim } from "./simGateway.js";
+import { endpointCount, JSMITH } from "./simGateway.js";
+import { useGraphSim } from "./useGraphSim.js";
 
-let sim: GraphSim;
-let gw: GraphGateway;
-beforeAll(async () => {
-  sim = await startGraphSim();
-  gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-beforeEach(() => {
-  sim.clearFaults();
-  sim.resetCounters();
-});
+const graph = useGraphSim();
 
-const batchCalls = () => endpointCount(sim, /^POST \/\$batch$/);
+const batchCalls = () => endpointCount(graph.sim, /^POST \/\$batch$/);
 const createReq = (i: number, extra: Partial<BatchRequest> = {}): BatchRequest => ({
   method: "POST",
   url: `/users/${JSMITH}/events`,
@@ -64,7 +51,7 @@ describe("chunkForBatch (pure)", () => {
 
 describe("GraphGateway.batch", () => {
   it("45 requests → 3 HTTP batch calls, results in input order", async () => {
-    const results = await gw.batch(
+    const results = await graph.gw.batch(
       JSMITH,
       Array.from({ length: 45 }, (_, i) => createReq(i)),
     );
@@ -76,9 +63,9 @@ describe("GraphGateway.batch", () => {
   });
 
   it("a throttled item (429 inside a 200 batch) is re-sent after its own Retry-After", async () => {
-    sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 0.6, times: 1 });
+    graph.sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 0.6, times: 1 });
     const t0 = performance.now();
-    const results = await gw.batch(
+    const results = await graph.gw.batch(
       JSMITH,
       Array.from({ length: 25 }, (_, i) => createReq(100 + i)),
     );
@@ -86,12 +73,12 @@ describe("GraphGateway.batch", () => {
     expect(batchCalls()).toBe(3); // 20 + 5, then one call with the throttled item
     expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
     expect(results.map((r) => subjectOf(r.body))).toEqual(Array.from({ length: 25 }, (_, i) => `B${100 + i}`));
-    expect(sim.events(JSMITH).filter((e) => /^B1\d\d$/.test(e.subject))).toHaveLength(25);
+    expect(graph.sim.events(JSMITH).filter((e) => /^B1\d\d$/.test(e.subject))).toHaveLength(25);
   });
 
   it("dependsOn: a dependent of a throttled request (424) is re-sent with it", async () => {
-    sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 0.2, times: 1 });
-    const results = await gw.batch(JSMITH, [
+    graph.sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 0.2, times: 1 });
+    const results = await graph.gw.batch(JSMITH, [
       createReq(200, { id: "a" }),
       { id: "b", method: "GET", url: `/users/${JSMITH}`, dependsOn: ["a"] },
     ]);
@@ -103,8 +90,8 @@ describe("GraphGateway.batch", () => {
   });
 
   it("still throttled after the bound → that item carries a TransientError with retryAfterMs; the rest succeed", async () => {
-    sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 120, times: 1 });
-    const results = await gw.batch(JSMITH, [createReq(300), createReq(301)], { maxWaitMs: 1000 });
+    graph.sim.injectFault({ method: "POST", path: /\/events$/, status: 429, retryAfterSeconds: 120, times: 1 });
+    const results = await graph.gw.batch(JSMITH, [createReq(300), createReq(301)], { maxWaitMs: 1000 });
     expect(results[0]?.status).toBe(429);
     expect(results[0]?.error).toBeInstanceOf(TransientError);
     expect((results[0]?.error as TransientError).retryAfterMs).toBe(120_000);
@@ -113,9 +100,9 @@ describe("GraphGateway.batch", () => {
   });
 
   it("per-item errors are mapped (404 → not_found) and bad input names the field", async () => {
-    const results = await gw.batch(JSMITH, [{ method: "GET", url: `/users/${JSMITH}/events/AAMkAGmissing=` }]);
+    const results = await graph.gw.batch(JSMITH, [{ method: "GET", url: `/users/${JSMITH}/events/AAMkAGmissing=` }]);
     expect(results[0]?.error?.code).toBe("not_found");
-    await expect(gw.batch(JSMITH, [{ id: "x", method: "GET", url: "/a", dependsOn: ["nope"] }])).rejects.toThrow(
+    await expect(graph.gw.batch(JSMITH, [{ id: "x", method: "GET", url: "/a", dependsOn: ["nope"] }])).rejects.toThrow(
       /requests\[0\]\.dependsOn/,
     );
   });

@@ -1,33 +1,16 @@
 // The real Graph client over HTTPS against the simulator: bearer attached, Retry-After honoured within a bound (not
 // for POSTs Graph does not deduplicate), failures mapped, and never more than 4 requests in flight per mailbox.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
 import { parseGraphBaseUrl } from "../../../shared/adapters/graph/graphHttp.js";
 import { AuthError, PermanentError, TransientError } from "../../../shared/domain/errors.js";
 import { freePort } from "../../harness/freePort.js";
-import {
-  endpointCount,
-  gatewayFor,
-  JSMITH,
-  NO_PERMS_APP,
-  startGraphSim,
-  tokenProviderFor,
-  type GraphSim,
-} from "./simGateway.js";
+import { endpointCount, gatewayFor, JSMITH, NO_PERMS_APP, tokenProviderFor } from "./simGateway.js";
+import { useGraphSim } from "./useGraphSim.js";
 
-let sim: GraphSim;
-beforeAll(async () => {
-  sim = await startGraphSim();
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-beforeEach(() => {
-  sim.clearFaults();
-  sim.resetCounters();
-});
+const graph = useGraphSim();
 
-const profileCalls = () => endpointCount(sim, /^GET \/users\/\{id\}$/);
+const profileCalls = () => endpointCount(graph.sim, /^GET \/users\/\{id\}$/);
 const caught = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -36,13 +19,13 @@ const caught = (p: Promise<unknown>) =>
 
 describe("token and base URL", () => {
   it("the MSAL token is attached by the Graph client and the profile comes back", async () => {
-    const profile = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    const profile = await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
     expect(profile.userPrincipalName).toBe(JSMITH);
     expect(profile.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("without a valid bearer the simulator refuses: 401 → AuthError", async () => {
-    const gw = gatewayFor(sim, {
+    const gw = gatewayFor(graph.sim, {
       tokenProvider: { getToken: async () => "not-a-token" },
       limiter: new KeyedSemaphore(4),
     });
@@ -52,18 +35,21 @@ describe("token and base URL", () => {
   });
 
   it("a token failure surfaces as the token provider's own error kind", async () => {
-    const gw = gatewayFor(sim, {
-      tokenProvider: tokenProviderFor(sim, { clientId: sim.defaultApp.clientId, clientSecret: "wrong" }),
+    const gw = gatewayFor(graph.sim, {
+      tokenProvider: tokenProviderFor(graph.sim, { clientId: graph.sim.defaultApp.clientId, clientSecret: "wrong" }),
       limiter: new KeyedSemaphore(4),
     });
     const e = await caught(gw.getProfile(JSMITH));
     expect(e).toBeInstanceOf(AuthError);
     expect((e as AuthError).code).toBe("invalid_client");
-    expect(sim.counters().total).toBe(0);
+    expect(graph.sim.counters().total).toBe(0);
   });
 
   it("the app without Calendars.ReadWrite gets an AuthError on an event write", async () => {
-    const gw = gatewayFor(sim, { tokenProvider: tokenProviderFor(sim, NO_PERMS_APP), limiter: new KeyedSemaphore(4) });
+    const gw = gatewayFor(graph.sim, {
+      tokenProvider: tokenProviderFor(graph.sim, NO_PERMS_APP),
+      limiter: new KeyedSemaphore(4),
+    });
     const e = await caught(
       gw.createEvent(JSMITH, {
         subject: "x",
@@ -86,22 +72,22 @@ describe("token and base URL", () => {
 
   it("an unreachable Graph is a TransientError (network)", async () => {
     const port = await freePort();
-    const gw = gatewayFor(sim, { baseUrl: `https://127.0.0.1:${port}/v1.0`, limiter: new KeyedSemaphore(4) });
+    const gw = gatewayFor(graph.sim, { baseUrl: `https://127.0.0.1:${port}/v1.0`, limiter: new KeyedSemaphore(4) });
     const e = await caught(gw.getProfile(JSMITH));
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe("network");
   });
 
   it("a slow answer past the per-attempt timeout is a TransientError (timeout)", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 1500, times: 1 });
-    const gw = gatewayFor(sim, { timeoutMs: 300, limiter: new KeyedSemaphore(4) });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 1500, times: 1 });
+    const gw = gatewayFor(graph.sim, { timeoutMs: 300, limiter: new KeyedSemaphore(4) });
     const e = await caught(gw.getProfile(JSMITH));
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe("timeout");
   });
 
   it("404 on a read is 'not there', not an error; 400 is a PermanentError", async () => {
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
     expect(await gw.getEvent(JSMITH, "AAMkAGnonexistent=")).toBeUndefined();
     const e = await caught(gw.http.send(JSMITH, { method: "GET", path: "/users/jsmith@contoso.test/nonsense" }));
     expect(e).toBeInstanceOf(PermanentError);
@@ -110,8 +96,8 @@ describe("token and base URL", () => {
 
 describe("Retry-After", () => {
   it("a 429 with a fractional Retry-After is retried after that delay", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 2.128, times: 1 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 2.128, times: 1 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
     const t0 = performance.now();
     const profile = await gw.getProfile(JSMITH);
     const elapsed = performance.now() - t0;
@@ -122,9 +108,9 @@ describe("Retry-After", () => {
   });
 
   it("a 503 with Retry-After is retried likewise", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 0.4, times: 1 });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 0.4, times: 1 });
     const t0 = performance.now();
-    await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
     expect(profileCalls()).toBe(2);
   });
@@ -132,8 +118,8 @@ describe("Retry-After", () => {
   it.each([429, 503])(
     "a %d beyond the wait bound is not slept through: TransientError with retryAfterMs",
     async (status) => {
-      sim.injectFault({ path: /^\/users\/[^/]+$/, status, retryAfterSeconds: 45, times: 1 });
-      const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxWaitMs: 30_000 } });
+      graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status, retryAfterSeconds: 45, times: 1 });
+      const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), retry: { maxWaitMs: 30_000 } });
       const t0 = performance.now();
       const e = await caught(gw.getProfile(JSMITH));
       expect(performance.now() - t0).toBeLessThan(2000);
@@ -144,8 +130,8 @@ describe("Retry-After", () => {
   );
 
   it("after maxTries the last 429 surfaces as a TransientError", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 0.1, times: 10 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 3 } });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 0.1, times: 10 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 3 } });
     const e = await caught(gw.getProfile(JSMITH));
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe("TooManyRequests");
@@ -155,8 +141,8 @@ describe("Retry-After", () => {
 });
 
 describe("retry per request: a POST Graph does not deduplicate is not re-sent after a 503", () => {
-  const sendMailCalls = () => sim.counters().byEndpoint["POST /users/{id}/sendMail"] ?? 0;
-  const eventCreates = () => sim.counters().byEndpoint["POST /users/{id}/events"] ?? 0;
+  const sendMailCalls = () => graph.sim.counters().byEndpoint["POST /users/{id}/sendMail"] ?? 0;
+  const eventCreates = () => graph.sim.counters().byEndpoint["POST /users/{id}/events"] ?? 0;
   const mail = (subject: string) => ({
     subject,
     body: { contentType: "Text", content: "x" },
@@ -164,9 +150,9 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
   });
 
   it("a 503 with Retry-After 1 on sendMail: ONE request, no sleep, TransientError with retryAfterMs 1000", async () => {
-    sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 503, retryAfterSeconds: 1, times: 1 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
-    const before = sim.sentMail(JSMITH).length;
+    graph.sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 503, retryAfterSeconds: 1, times: 1 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
+    const before = graph.sim.sentMail(JSMITH).length;
     const t0 = performance.now();
     const e = await caught(gw.sendMail(JSMITH, mail("once-503")));
     expect(performance.now() - t0).toBeLessThan(1000);
@@ -174,22 +160,22 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
     expect((e as TransientError).code).toBe("ServiceUnavailable");
     expect((e as TransientError).retryAfterMs).toBe(1000);
     expect(sendMailCalls()).toBe(1);
-    expect(sim.sentMail(JSMITH)).toHaveLength(before);
+    expect(graph.sim.sentMail(JSMITH)).toHaveLength(before);
   });
 
   it("the same fault on a GET is retried after Retry-After and succeeds (2 requests)", async () => {
-    sim.injectFault({ method: "GET", path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 1, times: 1 });
+    graph.sim.injectFault({ method: "GET", path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 1, times: 1 });
     const t0 = performance.now();
-    const profile = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
+    const profile = await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(1000);
     expect(profile.userPrincipalName).toBe(JSMITH);
     expect(profileCalls()).toBe(2);
   });
 
   it("an event create WITH transactionId is still retried (Graph returns the first event to a repeat)", async () => {
-    sim.injectFault({ method: "POST", path: /\/events$/, status: 503, retryAfterSeconds: 0.2, times: 1 });
+    graph.sim.injectFault({ method: "POST", path: /\/events$/, status: 503, retryAfterSeconds: 0.2, times: 1 });
     const tx = "0C3B5E0A-5B7E-4C41-9C1B-3C0C2F6A0001";
-    const created = await gatewayFor(sim, { limiter: new KeyedSemaphore(4) }).createEvent(JSMITH, {
+    const created = await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).createEvent(JSMITH, {
       subject: "retried with transactionId",
       start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" },
       end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" },
@@ -197,7 +183,7 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
     });
     expect(eventCreates()).toBe(2);
     expect(
-      sim
+      graph.sim
         .events(JSMITH)
         .filter((x) => x.transactionId === tx)
         .map((x) => x.id),
@@ -205,8 +191,8 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
   });
 
   it("a client-wide retry option does not override a request's TRY_ONCE", async () => {
-    sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 429, retryAfterSeconds: 0.1, times: 1 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 5 } });
+    graph.sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 429, retryAfterSeconds: 0.1, times: 1 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), retry: { maxTries: 5 } });
     const e = await caught(gw.sendMail(JSMITH, mail("once-429")));
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).retryAfterMs).toBe(100);
@@ -215,28 +201,28 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
 });
 
 describe("at most 4 concurrent requests per mailbox", () => {
-  const maxConcurrent = () => Math.max(0, ...Object.values(sim.counters().maxConcurrentByMailbox));
+  const maxConcurrent = () => Math.max(0, ...Object.values(graph.sim.counters().maxConcurrentByMailbox));
 
   it("12 parallel calls: the simulator never sees more than 4 at once and throttles none", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(4) });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
     await gw.getProfile(JSMITH); // token cached, so all 12 start together
-    sim.resetCounters();
+    graph.sim.resetCounters();
     const results = await Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
     expect(results.every((r) => r.userPrincipalName === JSMITH)).toBe(true);
     expect(maxConcurrent()).toBe(4);
-    expect(sim.counters().throttled).toBe(0);
+    expect(graph.sim.counters().throttled).toBe(0);
     expect(profileCalls()).toBe(12);
   });
 
   it("control: without the limiter the simulator's 5th concurrent request is throttled", async () => {
-    sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
-    const gw = gatewayFor(sim, { limiter: new KeyedSemaphore(100), retry: { maxTries: 1 } });
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(100), retry: { maxTries: 1 } });
     await gw.getProfile(JSMITH);
-    sim.resetCounters();
+    graph.sim.resetCounters();
     const settled = await Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
     expect(maxConcurrent()).toBeGreaterThan(4);
-    expect(sim.counters().throttled).toBeGreaterThan(0);
+    expect(graph.sim.counters().throttled).toBeGreaterThan(0);
     const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
     expect(rejected[0]?.reason).toBeInstanceOf(TransientError);
     expect((rejected[0]?.reason as TransientError).code).toBe("ApplicationThrottled");

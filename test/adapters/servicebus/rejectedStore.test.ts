@@ -1,7 +1,6 @@
 // The Rejected table on Azurite: rows keep the original body (chunked when long) and reason; replay re-sends the body.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
-import { createQueueSender, type QueueSender } from "../../../shared/adapters/servicebus/queueSender.js";
 import {
   chunkText,
   createRejectedStore,
@@ -10,8 +9,7 @@ import {
   replayRejected,
   type RejectedInput,
 } from "../../../shared/adapters/servicebus/rejectedStore.js";
-import type { ServiceBusStandIn } from "../../servicebus/index.js";
-import { startAppServiceBus } from "../../harness/deliveryHarness.js";
+import { useAppServiceBus } from "../../harness/useAppServiceBus.js";
 
 const connectionString = inject("storageConnectionString");
 const store = createRejectedStore({ connectionString, tablePrefix: "rejstore" });
@@ -34,17 +32,7 @@ function entityBytes(e: Record<string, unknown>): number {
   }
   return size;
 }
-let sb: ServiceBusStandIn;
-let sender: QueueSender;
-
-beforeAll(async () => {
-  sb = await startAppServiceBus();
-  sender = createQueueSender(sb.connectionString);
-});
-afterAll(async () => {
-  await sender?.close();
-  await sb?.stop();
-});
+const bus = useAppServiceBus();
 
 const entry = (over: Partial<RejectedInput> = {}): RejectedInput => ({
   queue: "msgraph-push",
@@ -94,10 +82,10 @@ describe("Rejected table", () => {
   it("replays a row: the original body goes back to its queue and session under a new MessageId", async () => {
     const body = '{"kind":"task","op":"UPDATE","user":"RP"}';
     const row = await store.save(entry({ queue: "msgraph-push", messageId: "to-replay", sessionId: "RP", body }));
-    const first = await replayRejected(store, sender, "msgraph-push", row.id);
-    const second = await replayRejected(store, sender, "msgraph-push", row.id);
+    const first = await replayRejected(store, bus.sender, "msgraph-push", row.id);
+    const second = await replayRejected(store, bus.sender, "msgraph-push", row.id);
     expect([first.messageId, second.messageId]).toEqual(["to-replay-replay-1", "to-replay-replay-2"]);
-    const sent = sb
+    const sent = bus.standIn
       .queue("msgraph-push")
       .messages()
       .filter((m) => m.messageId?.startsWith("to-replay-replay-"));
@@ -109,7 +97,7 @@ describe("Rejected table", () => {
       replayCount: 2,
       replayMessageId: "to-replay-replay-2",
     });
-    await expect(replayRejected(store, sender, "msgraph-push", "nope")).rejects.toMatchObject({
+    await expect(replayRejected(store, bus.sender, "msgraph-push", "nope")).rejects.toMatchObject({
       code: "rejected-not-found",
     });
   });

@@ -2,23 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { refreshKinds } from "../../../shared/app/admin/refreshUser.js";
 import type { UserSettings } from "../../../shared/adapters/tables/usersTable.js";
+import { sampleUserSettings } from "../sampleUserSettings.js";
 
-const user = (switches: Partial<UserSettings>): UserSettings => ({
-  userId: "U",
-  mailbox: "u@contoso.test",
-  defaultCompany: "1",
-  emails: false,
-  syncAppointments: false,
-  appointmentsFromOutlook: false,
-  syncTasks: false,
-  tasksFromOutlook: false,
-  status: undefined,
-  lastError: undefined,
-  lastSyncAt: undefined,
-  grantedScopes: undefined,
-  etag: "",
-  ...switches,
-});
+const user = (switches: Partial<UserSettings>): UserSettings => sampleUserSettings("U", { etag: "", ...switches });
 
 describe("refreshKinds", () => {
   it.each([

@@ -1,11 +1,10 @@
 // Test helper: the app rig (Azurite + Graph simulator + Service Bus stand-in) with the webhook served, JSMITH/ADOE and
 // two action types seeded, a handler context that records the log, and readers for erp-inbound and the events.
-import { runGraphLifecycle } from "../../../functions/graphLifecycle.js";
-import { runGraphWebhook } from "../../../functions/graphWebhook.js";
 import type { DeliveryInfo, HandlerContext } from "../../../shared/app/dispatchMessage.js";
 import type { PushMessage } from "../../../shared/domain/messages/pushMessage.js";
 import { ERP_KEY_PROPERTY_ID } from "../../../shared/domain/appointments/erpKey.js";
 import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../../harness/appRig.js";
+import { webhookRoutes } from "../../harness/webhookRoutes.js";
 
 export const MB = "jsmith@contoso.test";
 export const DAY = 86_400_000;
@@ -22,20 +21,7 @@ export interface AppointmentRig extends AppRig {
 export async function startAppointmentRig(options: AppRigOptions = {}): Promise<AppointmentRig> {
   const rig = await startAppRig({
     ...options,
-    routes: (deps) => [
-      {
-        name: "graphWebhook",
-        methods: ["POST"],
-        route: "graph/notifications",
-        handler: (r, c) => runGraphWebhook(r, c, deps),
-      },
-      {
-        name: "graphLifecycle",
-        methods: ["POST"],
-        route: "graph/notifications/lifecycle",
-        handler: (r, c) => runGraphLifecycle(r, c, deps),
-      },
-    ],
+    routes: (deps) => webhookRoutes(deps),
   });
   await rig.deps.users.upsertUser({
     userId: "JSMITH",

@@ -2,27 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { planCleanup, type SubscriptionRef } from "../../../shared/app/nightly/planCleanup.js";
 import type { UserSettings } from "../../../shared/adapters/tables/usersTable.js";
+import { sampleUserSettings } from "../sampleUserSettings.js";
 
 type Switches = Partial<
   Pick<UserSettings, "emails" | "syncAppointments" | "appointmentsFromOutlook" | "syncTasks" | "tasksFromOutlook">
 >;
 
-const user = (userId: string, switches: Switches = {}): UserSettings => ({
-  userId,
-  mailbox: `${userId.toLowerCase()}@contoso.test`,
-  defaultCompany: "1",
-  emails: false,
-  syncAppointments: false,
-  appointmentsFromOutlook: false,
-  syncTasks: false,
-  tasksFromOutlook: false,
-  status: undefined,
-  lastError: undefined,
-  lastSyncAt: undefined,
-  grantedScopes: undefined,
-  etag: "*",
-  ...switches,
-});
+const user = (userId: string, switches: Switches = {}): UserSettings => sampleUserSettings(userId, switches);
 
 const sub = (u: string, kind: SubscriptionRef["kind"]): SubscriptionRef => ({
   user: u,

@@ -1,10 +1,9 @@
 // Test helper: the app rig serving the real graphWebhook and graphLifecycle handlers, with users seeded and helpers
 // to read msgraph-pull and to POST to the endpoints like Graph does.
-import { runGraphLifecycle } from "../../../functions/graphLifecycle.js";
-import { runGraphWebhook } from "../../../functions/graphWebhook.js";
 import type { AppDeps } from "../../../shared/app/appDeps.js";
 import type { ChangeNotification } from "../../../shared/adapters/graph/schemas.js";
 import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../../harness/appRig.js";
+import { webhookRoutes } from "../../harness/webhookRoutes.js";
 
 export const JSMITH = { userId: "JSMITH", mailbox: "jsmith@contoso.test" };
 export const ADOE = { userId: "ADOE", mailbox: "adoe@contoso.test" };
@@ -28,20 +27,7 @@ export async function startWebhookRig(options: AppRigOptions = {}): Promise<Webh
     ...options,
     // NIGHTLY_SCHEDULE lost its default in config.ts (the host resolves %NIGHTLY_SCHEDULE% itself); the app rig may not set it yet.
     env: { NIGHTLY_SCHEDULE: "0 0 2 * * *", ...options.env },
-    routes: (deps) => [
-      {
-        name: "graphWebhook",
-        methods: ["POST"],
-        route: "graph/notifications",
-        handler: (req, ctx) => runGraphWebhook(req, ctx, handlerDeps(deps)),
-      },
-      {
-        name: "graphLifecycle",
-        methods: ["POST"],
-        route: "graph/notifications/lifecycle",
-        handler: (req, ctx) => runGraphLifecycle(req, ctx, handlerDeps(deps)),
-      },
-    ],
+    routes: (deps) => webhookRoutes(handlerDeps(deps)),
   });
   await rig.deps.users.upsertUser({
     ...JSMITH,

@@ -2,25 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../../shared/domain/appointments/erpKey.js";
 import { decidePush, etagOf, type PushDecision, type PushInput } from "../../../shared/domain/appointments/pushPlan.js";
-import type { ErpAppointment, Link } from "../../../shared/domain/appointments/types.js";
+import type { Link } from "../../../shared/domain/appointments/types.js";
 import { PermanentError } from "../../../shared/domain/errors.js";
 import { erpAppointmentFingerprint } from "../../../shared/domain/fingerprint.js";
 import { syncWindow } from "../../../shared/domain/window.js";
+import { sampleErpAppointment } from "./sampleErpAppointment.js";
 
 const now = new Date("2026-11-30T04:00:00Z");
-const appointment = (overrides: Partial<ErpAppointment> = {}): ErpAppointment => ({
-  kco: "1",
-  hsaRef: "H0001234",
-  subject: "Site meeting",
-  start: "2026-12-01T09:00:00+01:00",
-  end: "2026-12-01T10:00:00+01:00",
-  allDay: false,
-  location: "Depot",
-  notes: "Bring boots",
-  actionType: "MEET",
-  actionTypeDescription: "Meeting",
-  ...overrides,
-});
+const appointment = sampleErpAppointment;
 const link = (overrides: Partial<Link> = {}): Link => ({
   user: "JSMITH",
   kco: "1",
