@@ -74,17 +74,9 @@ export type DispatchOutcome =
       scheduledEnqueueTimeUtc: Date;
     };
 
-export interface DispatchSpec<M> {
-  body: unknown;
-  delivery: DeliveryInfo;
-  parse: (body: unknown) => ParseResult<M>;
-  /** The registry key of a message (push: kind; pull: source). */
-  routeOf: (message: M) => string;
-  /** The session a message must arrive in (its ERP user). */
-  userOf: (message: M) => string;
-  handlers: Readonly<Record<string, ((message: M, ctx: HandlerContext) => Promise<void>) | undefined>>;
-  /** Names the registry key in messages, e.g. "kind" or "source". */
-  routeName: string;
+/** What a queue worker hands the dispatcher besides the message: its handler registry and its ports. */
+export interface DispatchDeps<H> {
+  handlers: H;
   rejected: RejectedSink;
   log: Logger;
   /**
@@ -93,6 +85,20 @@ export interface DispatchSpec<M> {
    */
   reschedule?: ReschedulePort;
   rescheduleOptions?: RescheduleOptions;
+}
+
+export interface DispatchSpec<M> extends DispatchDeps<
+  Readonly<Record<string, ((message: M, ctx: HandlerContext) => Promise<void>) | undefined>>
+> {
+  body: unknown;
+  delivery: DeliveryInfo;
+  parse: (body: unknown) => ParseResult<M>;
+  /** The registry key of a message (push: kind; pull: source). */
+  routeOf: (message: M) => string;
+  /** The session a message must arrive in (its ERP user). */
+  userOf: (message: M) => string;
+  /** Names the registry key in messages, e.g. "kind" or "source". */
+  routeName: string;
 }
 
 /** Reads the Service Bus trigger metadata the Functions host passes (names as the Node worker gives them). */

@@ -4,12 +4,9 @@ import type { PullMessage, PullSource } from "../domain/messages/pullMessage.js"
 import {
   dispatchMessage,
   type DeliveryInfo,
+  type DispatchDeps,
   type DispatchOutcome,
   type HandlerContext,
-  type Logger,
-  type RejectedSink,
-  type RescheduleOptions,
-  type ReschedulePort,
 } from "./dispatchMessage.js";
 
 /** The message shape for one source (MSEVENT and MSTASK share a schema member, so Extract<> would give never). */
@@ -24,17 +21,11 @@ export type PullHandler<S extends PullSource> = (message: PullMessageOf<S>, ctx:
 /** One handler per source; a source without one is set aside as "source X is not handled by this version". */
 export type PullHandlers = { [S in PullSource]?: PullHandler<S> };
 
-export interface PullDeps {
-  handlers: PullHandlers;
-  rejected: RejectedSink;
-  log: Logger;
-  /** The queue sender: a handler's TransientError with retryAfterMs re-sends the message scheduled for later. */
-  reschedule?: ReschedulePort;
-  rescheduleOptions?: RescheduleOptions;
-}
+export type PullDeps = DispatchDeps<PullHandlers>;
 
 export function dispatchPull(body: unknown, delivery: DeliveryInfo, deps: PullDeps): Promise<DispatchOutcome> {
   return dispatchMessage<PullMessage>({
+    ...deps,
     body,
     delivery,
     parse: parsePullMessage,
@@ -42,9 +33,5 @@ export function dispatchPull(body: unknown, delivery: DeliveryInfo, deps: PullDe
     userOf: (m) => m.user,
     routeName: "source",
     handlers: deps.handlers as Record<string, ((m: PullMessage, ctx: HandlerContext) => Promise<void>) | undefined>,
-    rejected: deps.rejected,
-    log: deps.log,
-    reschedule: deps.reschedule,
-    rescheduleOptions: deps.rescheduleOptions,
   });
 }

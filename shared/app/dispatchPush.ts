@@ -4,29 +4,20 @@ import type { PushKind, PushMessage, PushMessageOf } from "../domain/messages/pu
 import {
   dispatchMessage,
   type DeliveryInfo,
+  type DispatchDeps,
   type DispatchOutcome,
   type HandlerContext,
-  type Logger,
-  type RejectedSink,
-  type RescheduleOptions,
-  type ReschedulePort,
 } from "./dispatchMessage.js";
 
 export type PushHandler<K extends PushKind> = (message: PushMessageOf<K>, ctx: HandlerContext) => Promise<void>;
 /** One handler per kind; a kind without one is set aside as "kind X is not handled by this version". */
 export type PushHandlers = { [K in PushKind]?: PushHandler<K> };
 
-export interface PushDeps {
-  handlers: PushHandlers;
-  rejected: RejectedSink;
-  log: Logger;
-  /** The queue sender: a handler's TransientError with retryAfterMs re-sends the message scheduled for later. */
-  reschedule?: ReschedulePort;
-  rescheduleOptions?: RescheduleOptions;
-}
+export type PushDeps = DispatchDeps<PushHandlers>;
 
 export function dispatchPush(body: unknown, delivery: DeliveryInfo, deps: PushDeps): Promise<DispatchOutcome> {
   return dispatchMessage<PushMessage>({
+    ...deps,
     body,
     delivery,
     parse: parsePushMessage,
@@ -34,9 +25,5 @@ export function dispatchPush(body: unknown, delivery: DeliveryInfo, deps: PushDe
     userOf: (m) => m.user,
     routeName: "kind",
     handlers: deps.handlers as Record<string, ((m: PushMessage, ctx: HandlerContext) => Promise<void>) | undefined>,
-    rejected: deps.rejected,
-    log: deps.log,
-    reschedule: deps.reschedule,
-    rescheduleOptions: deps.rescheduleOptions,
   });
 }
