@@ -20,7 +20,8 @@ import type { HandlerContext, Logger } from "../dispatchMessage.js";
 import { removeLink, saveLink, toDomainLink } from "./appointmentLinks.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
 import { currentWindow } from "./pullAppointments.js";
-import { checkInbound, sendInbound } from "./sendInbound.js";
+import { checkInbound } from "./sendInbound.js";
+import { sendInbound } from "../sendInbound.js";
 
 type AppointmentPush = PushMessageOf<"appointment">;
 

@@ -11,7 +11,8 @@ import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import { removeLink, saveLink } from "./appointmentLinks.js";
-import { checkInbound, inboundFromDecision, sendInbound, type InboundOut } from "./sendInbound.js";
+import { checkInbound, inboundFromDecision } from "./sendInbound.js";
+import { sendInbound, type InboundOut } from "../sendInbound.js";
 
 /** What one run (PULL, 410 resync, nightly RESYNC) works with. */
 export interface AppointmentRun {

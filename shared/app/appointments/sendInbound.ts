@@ -1,10 +1,8 @@
-// Sends appointment messages to the ERP (erp-inbound): validated against the contract, session = user, id = content + version hash.
+// Builds and checks appointment messages for the ERP (erp-inbound); shared/app/sendInbound.ts sends them.
 import { PermanentError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
-import { inboundMessageId } from "../../domain/messages/messageIds.js";
 import { parseInboundMessage } from "../../domain/messages/parseMessage.js";
 import type { PullDecision } from "../../domain/appointments/pullPlan.js";
-import type { AppDeps } from "../appDeps.js";
 
 export type InboundDecision = Extract<PullDecision, { type: "inbound" }>;
 
@@ -28,27 +26,4 @@ export function checkInbound(message: InboundMessage): InboundMessage {
   const parsed = parseInboundMessage(message);
   if (!parsed.ok) throw new PermanentError("invalid_inbound_message", `erp-inbound message: ${parsed.reason}`);
   return message;
-}
-
-/** A message for the ERP and the Outlook version (changeKey) it was read at, when there is one. */
-export interface InboundOut {
-  message: InboundMessage;
-  version?: string | undefined;
-}
-
-/**
- * Sends the messages in order, in as few batches as fit. MessageId = hash of the content and version, so re-sending
- * the same change after a crash is dropped by the broker's duplicate detection, while a later edit back to earlier
- * content (another changeKey) is not.
- */
-export async function sendInbound(deps: Pick<AppDeps, "config" | "queues">, items: readonly InboundOut[]) {
-  if (items.length === 0) return;
-  await deps.queues.sendBatch(
-    deps.config.erpInboundQueue,
-    items.map(({ message, version }) => ({
-      body: message,
-      sessionId: message.user,
-      messageId: inboundMessageId(message, version),
-    })),
-  );
 }

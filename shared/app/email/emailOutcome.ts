@@ -3,11 +3,9 @@
 import type { z } from "zod";
 import { PermanentError } from "../../domain/errors.js";
 import { inboundEmailOutcome } from "../../domain/messages/inboundMessage.js";
-import { inboundMessageId } from "../../domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import { formatIssues } from "../../domain/messages/parseMessage.js";
 import type { SentMailRecord } from "../../adapters/tables/sentMailTable.js";
-import type { AppDeps } from "../appDeps.js";
 
 export type EmailOutcome = z.infer<typeof inboundEmailOutcome>;
 
@@ -44,12 +42,4 @@ export function emailOutcome(message: PushMessageOf<"email">, record: SentMailRe
       `email outcome breaks the erp-inbound contract: ${formatIssues(parsed.error.issues)}`,
     );
   return parsed.data;
-}
-
-/** Sends the outcome to erp-inbound (SessionId = user, MessageId from its content). */
-export async function publishEmailOutcome(deps: Pick<AppDeps, "config" | "queues">, outcome: EmailOutcome) {
-  await deps.queues.send(deps.config.erpInboundQueue, outcome, {
-    sessionId: outcome.user,
-    messageId: inboundMessageId(outcome),
-  });
 }

@@ -24,7 +24,8 @@ import {
   type EmailFailure,
   type ResolvedAttachment,
 } from "../../domain/email/emailPlan.js";
-import { emailOutcome, publishEmailOutcome } from "./emailOutcome.js";
+import { emailOutcome } from "./emailOutcome.js";
+import { sendInbound } from "../sendInbound.js";
 import {
   addAttachment,
   deleteMessage,
@@ -93,7 +94,7 @@ export async function handleEmailPush(
 
   const publish = async (record: SentMailRecord | undefined) => {
     if (!record || record.state === "sending") return;
-    await publishEmailOutcome(deps, emailOutcome(message, record));
+    await sendInbound(deps, [{ message: emailOutcome(message, record) }]);
     await s.sent.update(user, messageKey, (cur) =>
       cur && !cur.outcomePublished ? { ...cur, outcomePublished: true } : undefined,
     );
