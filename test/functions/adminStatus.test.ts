@@ -78,7 +78,7 @@ describe("GET manage/users/{user}/status", () => {
     expect(res.status).toBe(400);
     expect(res.json).toEqual({
       error: "bad_request",
-      reason: "user: must not contain / \\ # ? ' % or control characters",
+      reason: `user: expected ASCII letters, digits, _ - . only (1–128 characters), got "A'B"`,
     });
   });
 });

@@ -27,6 +27,20 @@ export interface HttpHost {
   stop(): Promise<void>;
 }
 
+/** Like the host, a segment whose escapes are not valid UTF-8 reaches the handler with U+FFFD, never as a crash. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return new TextDecoder().decode(
+      Buffer.from(
+        segment.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        "latin1",
+      ),
+    );
+  }
+}
+
 function matchRoute(template: string, path: string): Record<string, string> | undefined {
   const t = template.split("/").filter(Boolean);
   const p = path.split("/").filter(Boolean);
@@ -34,7 +48,7 @@ function matchRoute(template: string, path: string): Record<string, string> | un
   const params: Record<string, string> = {};
   for (let i = 0; i < t.length; i++) {
     const seg = t[i] ?? "";
-    const actual = decodeURIComponent(p[i] ?? "");
+    const actual = decodeSegment(p[i] ?? "");
     const m = /^\{(\w+)(?::\w+)?\??\}$/.exec(seg);
     if (m?.[1]) params[m[1]] = actual;
     else if (seg.toLowerCase() !== actual.toLowerCase()) return undefined;

@@ -1,5 +1,6 @@
 // Makes arbitrary text safe as a PartitionKey/RowKey part (no / \ # ? ' % or control chars), reversibly.
 import { PermanentError } from "../../domain/errors.js";
+import { toErpUserId } from "../../domain/erpUserId.js";
 
 /** Azure Tables allows at most 1 KiB per key; stay well inside it (UTF-16: 512 characters). */
 export const MAX_KEY_LENGTH = 512;
@@ -33,13 +34,9 @@ export function isForbiddenKeyChar(c: string): boolean {
   return n < 0x20 || (n >= 0x7f && n <= 0x9f) || "/\\#?'%".includes(c);
 }
 
-/** ERP user ids are the Users table's RowKey and every other table's PartitionKey: trimmed, upper-case. */
+/** ERP user ids are the Users table's RowKey and every other table's PartitionKey: trimmed, ASCII upper-case. */
 export function normalizeUserId(userId: string): string {
-  const id = userId.trim().toUpperCase();
-  if (!id || [...id].some(isForbiddenKeyChar))
-    throw new PermanentError(
-      "invalid_user_id",
-      `ERP user id ${JSON.stringify(userId)} is empty or has characters not allowed in a table key`,
-    );
-  return checkKeyLength(id, "ERP user id");
+  const id = toErpUserId(userId);
+  if (!id.ok) throw new PermanentError("invalid_user_id", `user: ${id.reason}`);
+  return id.id;
 }

@@ -2,6 +2,7 @@
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
 import { PermanentError } from "../../domain/errors.js";
+import { toErpUserId } from "../../domain/erpUserId.js";
 import { normalizeUserId } from "./keys.js";
 import { openTable, type TableStoreOptions } from "./tableClients.js";
 import { isNotFound, readEntity, updateWithEtag, type EtagRetryOptions } from "./updateWithEtag.js";
@@ -177,10 +178,12 @@ export const ADMIN_COLUMNS = ["mailbox", "defaultCompany", ...SWITCH_COLUMNS] as
 export function parseUserRow(entity: TableEntityResult<Row>): UserLookup {
   const errors: UserColumnError[] = [];
   const userId = entity.rowKey ?? "";
-  if (userId !== userId.trim().toUpperCase() || userId.trim() === "")
+  const normal = toErpUserId(userId);
+  if (!normal.ok) errors.push({ column: "RowKey", message: `not an ERP user id: ${normal.reason}` });
+  else if (normal.id !== userId)
     errors.push({
       column: "RowKey",
-      message: `the ERP user id must be upper-case without spaces, got ${show(userId)} (use ${show(userId.trim().toUpperCase())})`,
+      message: `the ERP user id must be upper-case without spaces, got ${show(userId)} (use ${show(normal.id)})`,
     });
   // Every column present as a key (even when undefined): a missing switch then parses as false, not "required".
   const cells = Object.fromEntries(ADMIN_COLUMNS.map((k) => [k, entity[k]]));

@@ -1,16 +1,15 @@
 // Validation of the admin API's route parameters and query strings (zod); a failure names the field.
 import { z } from "zod";
 import { RESOURCE_KINDS, type ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
-import { isForbiddenKeyChar } from "../../adapters/tables/keys.js";
+import { toErpUserId } from "../../domain/erpUserId.js";
 
-/** The `{user}` route segment: an ERP user id (case-insensitive; stored upper-case). */
-export const adminUserId = z
-  .string({ error: "expected an ERP user id" })
-  .trim()
-  .min(1, "expected a non-empty ERP user id")
-  .max(128, "at most 128 characters")
-  .refine((v) => ![...v].some(isForbiddenKeyChar), "must not contain / \\ # ? ' % or control characters")
-  .transform((v) => v.toUpperCase());
+/** The `{user}` route segment: an ERP user id (ASCII letters, digits, _ - .; case-insensitive; stored upper-case). */
+export const adminUserId = z.string({ error: "expected an ERP user id" }).transform((v, ctx) => {
+  const id = toErpUserId(v);
+  if (id.ok) return id.id;
+  ctx.addIssue({ code: "custom", message: id.reason });
+  return z.NEVER;
+});
 
 export const adminUserParams = z.object({ user: adminUserId });
 

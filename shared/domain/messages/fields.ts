@@ -1,5 +1,6 @@
 // Field schemas shared by the message contracts (ERP user, ERP keys, ISO 8601 date-times with an offset).
 import { z } from "zod";
+import { ERP_USER_ID_PATTERN, ERP_USER_ID_RULE } from "../erpUserId.js";
 
 const required = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? "required" : what);
 
@@ -8,6 +9,7 @@ export const erpUser = z
   .string({ error: required("expected a non-empty ERP user id") })
   .min(1, "expected a non-empty ERP user id")
   .max(128, "at most 128 characters (it is the Service Bus SessionId)")
+  .regex(ERP_USER_ID_PATTERN, `expected ${ERP_USER_ID_RULE}`)
   .describe("ERP user id (e.g. JSMITH); the Service Bus SessionId of the message");
 
 export const nonEmpty = (description: string) =>

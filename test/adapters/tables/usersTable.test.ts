@@ -87,6 +87,16 @@ describe("parseUserRow: switch forms Storage Explorer writes", () => {
     expect(r.valid && r.user.defaultCompany).toBe("12");
   });
 
+  it.each([
+    ["V 20", "a space"],
+    ["J\u017FMITH", "a non-ASCII letter"],
+    ["JS\u0130TH", "a dotted capital I"],
+  ])("a RowKey %j (%s) → invalid, lastError names RowKey and the rule", (rowKey) => {
+    const r = parseUserRow({ partitionKey: "users", rowKey, etag: "e", ...base });
+    expect(r.valid).toBe(false);
+    expect(!r.valid && r.invalid.lastError).toContain("RowKey: not an ERP user id: expected ASCII letters, digits");
+  });
+
   it("reports several bad columns in one lastError", () => {
     const r = parseUserRow({ partitionKey: "users", rowKey: "jsmith", etag: "e", mailbox: "x", syncTasks: "ja" });
     expect(!r.valid && r.invalid.errors.map((e) => e.column)).toEqual(["RowKey", "mailbox", "syncTasks"]);

@@ -8,7 +8,14 @@ describe("adminUserParams", () => {
     [{ user: " Adoe " }, { ok: true, data: { user: "ADOE" } }],
     [{ user: "" }, { ok: false, reason: "user: expected a non-empty ERP user id" }],
     [{}, { ok: false, reason: "user: expected an ERP user id" }],
-    [{ user: "A/B" }, { ok: false, reason: "user: must not contain / \\ # ? ' % or control characters" }],
+    [
+      { user: "A/B" },
+      { ok: false, reason: 'user: expected ASCII letters, digits, _ - . only (1–128 characters), got "A/B"' },
+    ],
+    [
+      { user: "j\u017Fmith" },
+      { ok: false, reason: 'user: expected ASCII letters, digits, _ - . only (1–128 characters), got "j\u017Fmith"' },
+    ],
     [{ user: "X".repeat(129) }, { ok: false, reason: "user: at most 128 characters" }],
   ])("%j → %j", (input, expected) => {
     expect(parseAdminInput(adminUserParams, input)).toEqual(expected);

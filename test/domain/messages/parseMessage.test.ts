@@ -96,6 +96,21 @@ describe("msgraph-push contract", () => {
     ["user empty", set(appointment, "user", ""), "user: expected a non-empty ERP user id"],
     ["user missing", set(appointment, "user", undefined), "user: required"],
     [
+      "user with a Unicode letter that upper-cases to ASCII",
+      set(appointment, "user", "j\u017Fmith"),
+      "user: expected ASCII letters, digits, _ - . only (1–128 characters)",
+    ],
+    [
+      "user with a space",
+      set(task, "user", "V 20"),
+      "user: expected ASCII letters, digits, _ - . only (1–128 characters)",
+    ],
+    [
+      "user a lone surrogate",
+      set(email, "user", "\uD800"),
+      "user: expected ASCII letters, digits, _ - . only (1–128 characters)",
+    ],
+    [
       "CREATE without data",
       set(appointment, "data", undefined),
       "data: Invalid input: expected object, received undefined",
