@@ -33,9 +33,25 @@ export class AuthError extends AppError {
   readonly kind = "auth" as const;
 }
 
-/** Normalises anything thrown into one of the three kinds. Unknown errors are treated as transient (retry, then DLQ). */
+/**
+ * Errors our own validation or encoding throws on bad input: retrying the same input cannot help. URIError
+ * (decodeURIComponent / encodeURIComponent of a lone surrogate), SyntaxError (JSON.parse), a strict TextDecoder's
+ * TypeError, and a zod `parse` that throws.
+ */
+function isInputError(error: unknown): error is Error {
+  if (error instanceof URIError || error instanceof SyntaxError) return true;
+  if (!(error instanceof Error)) return false;
+  if ((error as { code?: unknown }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") return true;
+  return error.name === "ZodError" || error.name === "$ZodError";
+}
+
+/**
+ * Normalises anything thrown into one of the three kinds. Errors of our own input handling (see isInputError) are
+ * permanent `invalid_input`; other unknown errors are treated as transient (retry, then DLQ).
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (isInputError(error)) return new PermanentError("invalid_input", message, { cause: error });
   return new TransientError("unexpected", message, { cause: error });
 }
