@@ -24,12 +24,18 @@ export interface AttachmentBlobsOptions {
 
 const statusOf = (e: unknown): number | undefined => (e instanceof RestError ? e.statusCode : undefined);
 
-function mapBlobError(error: unknown, what: string): Error {
+/**
+ * Storage's answer → our error kinds: 404 not found, 401/403 forbidden, any other 4xx but 408/429 a request storage
+ * will never accept (e.g. 400 for an invalid name) — all permanent; 408, 429, 5xx and no answer are transient.
+ */
+export function mapBlobError(error: unknown, what: string): Error {
   const status = statusOf(error);
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
   if (status === 404) return new PermanentError("blob_not_found", `${what}: not found`, { cause: error });
   if (status === 403 || status === 401)
     return new PermanentError("blob_forbidden", `${what}: access denied (${message})`, { cause: error });
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429)
+    return new PermanentError("blob_refused", `${what}: refused by storage (${status}: ${message})`, { cause: error });
   return new TransientError("blob_unavailable", `${what}: ${message}`, { cause: error });
 }
 

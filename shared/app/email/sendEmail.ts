@@ -6,6 +6,7 @@
 // Throttling (a 429/503: the adapter tries every mail POST once, so it surfaces at once with its Retry-After) and
 // Exchange's ~30 mails/min per mailbox become a scheduled copy of the push message (scheduledEnqueueTimeUtc), never a
 // sleep in the function; that copy searches the mailbox first, since a 503 or a timeout may follow a send.
+import { blobRefProblem } from "../../domain/messages/blobNames.js";
 import { AppError, TransientError, toAppError } from "../../domain/errors.js";
 import { pushMessageId } from "../../domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
@@ -304,6 +305,12 @@ async function resolveAttachments(
       });
       continue;
     }
+    const badRef = blobRefProblem(a.blob);
+    if (badRef)
+      return {
+        code: "invalid_blob_reference",
+        reason: `data.attachments[${index}].blob.${badRef.field}: ${badRef.problem} (${a.name})`,
+      };
     const container = a.blob.container ?? deps.blobs.defaultContainer;
     let info;
     try {
