@@ -129,7 +129,8 @@ export const changeNotificationSchema = z.looseObject({
   subscriptionExpirationDateTime: graphDateTimeSchema.optional(),
   clientState: z.string().nullable().optional(),
   changeType: z.enum(["created", "updated", "deleted"]),
-  resource: z.string().min(1),
+  /** Not needed by the integration (it reads the delta); Microsoft's documented examples include items without it. */
+  resource: z.string().optional(),
   tenantId: z.string().optional(),
   resourceData: resourceDataSchema.optional(),
 });

@@ -3,7 +3,7 @@ import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import { toAppError } from "../../domain/errors.js";
 import { acceptNotifications, beforeDeadline, DEFAULT_DEADLINE_MS } from "./acceptNotifications.js";
-import { bodyTooLarge, MAX_BODY_BYTES, parseNotificationPost } from "./parseNotificationPost.js";
+import { bodyTooLarge, MAX_BODY_BYTES, parseNotificationPost, type DroppedItem } from "./parseNotificationPost.js";
 
 /** What the endpoint needs of a request (the @azure/functions HttpRequest has it). */
 export interface NotificationRequest {
@@ -23,6 +23,19 @@ export interface NotificationResponse {
 /** A reason for the log: V8's JSON errors quote the posted text, so control characters are masked and length capped. */
 const oneLine = (text: string) =>
   [...text.slice(0, 300)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? "?" : c)).join("");
+
+/** At most this many dropped items are logged one by one per post; the rest as a count. */
+const MAX_DROPPED_LOG_LINES = 20;
+
+/** Each dropped item by index and subscription id (never its clientState; the reasons name fields, not values). */
+function logDropped(dropped: readonly DroppedItem[], log: Logger): void {
+  for (const d of dropped.slice(0, MAX_DROPPED_LOG_LINES))
+    log.warn(
+      `graph webhook: dropped value[${d.index}] of subscription ${d.subscriptionId === undefined ? "?" : oneLine(d.subscriptionId.slice(0, 100))}: ${oneLine(d.reason)}`,
+    );
+  if (dropped.length > MAX_DROPPED_LOG_LINES)
+    log.warn(`graph webhook: … and ${dropped.length - MAX_DROPPED_LOG_LINES} more dropped items`);
+}
 
 const json = (status: number, value: unknown): NotificationResponse => ({
   status,
@@ -67,6 +80,7 @@ export async function answerNotificationPost(
       reason: parsed.reason,
     });
   }
+  logDropped(parsed.dropped, log);
   let appDeps: AppDeps;
   try {
     appDeps = await beforeDeadline(Promise.resolve().then(deps), deadline, "starting the app");

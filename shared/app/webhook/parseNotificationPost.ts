@@ -1,9 +1,8 @@
 // Parses the body Graph POSTs to the webhook (a notification collection); a bad body gives a reason naming the field.
-import type { z } from "zod";
+import { z } from "zod";
 import {
   changeNotificationSchema,
   lifecycleNotificationSchema,
-  notificationCollectionSchema,
   type ChangeNotification,
   type LifecycleNotification,
 } from "../../adapters/graph/schemas.js";
@@ -21,12 +20,19 @@ export const MAX_NOTIFICATIONS = 1_000;
 /** At most this many distinct subscription ids per POST: each costs one point read of the Subscriptions table. */
 export const MAX_SUBSCRIPTIONS_PER_POST = 100;
 
+/** An item of `value` that is not a notification: dropped on its own (the others of the post go on). */
+export interface DroppedItem {
+  index: number;
+  /** The item's subscriptionId when it has a string one (for the log), else undefined. */
+  subscriptionId: string | undefined;
+  /** Names the field, e.g. `value[1].changeType: …`. */
+  reason: string;
+}
+
 export type ParsedPost =
-  | { ok: true; notifications: PostedNotification[] }
+  | { ok: true; notifications: PostedNotification[]; dropped: DroppedItem[] }
   /** `status`: 413 for a body over MAX_BODY_BYTES, else 400. */
   | { ok: false; status: 400 | 413; reason: string };
-
-type Issue = z.core.$ZodIssue;
 
 const pathText = (path: readonly PropertyKey[]) =>
   path.reduce<string>(
@@ -34,18 +40,26 @@ const pathText = (path: readonly PropertyKey[]) =>
     "",
   ) || "body";
 
-/** A union failure on value[i] says little: re-check the item with the schema it claims to follow. */
-function explain(issue: Issue, json: unknown): string[] {
-  const [head, index] = issue.path;
-  if (issue.code === "invalid_union" && head === "value" && typeof index === "number" && issue.path.length === 2) {
-    const item = (json as { value: unknown[] }).value[index];
-    if (item === null || typeof item !== "object" || Array.isArray(item))
-      return [`value[${index}]: expected a notification object`];
-    const schema = "lifecycleEvent" in item ? lifecycleNotificationSchema : changeNotificationSchema;
-    const sub = schema.safeParse(item);
-    if (!sub.success) return sub.error.issues.map((i) => `${pathText(["value", index, ...i.path])}: ${i.message}`);
-  }
-  return [`${pathText(issue.path)}: ${issue.message}`];
+/** The envelope: a JSON object with a `value` array. Its items are screened one by one (screenItem). */
+const envelopeSchema = z.looseObject({
+  value: z.array(z.unknown(), { error: "expected an array of notifications" }),
+  validationTokens: z.array(z.string()).optional(),
+});
+
+/** One item of `value`, checked with the schema it claims to follow (lifecycle or change notification). */
+function screenItem(item: unknown, index: number): { ok: true; item: PostedNotification } | DroppedItem {
+  if (item === null || typeof item !== "object" || Array.isArray(item))
+    return { index, subscriptionId: undefined, reason: `value[${index}]: expected a notification object` };
+  const schema = "lifecycleEvent" in item ? lifecycleNotificationSchema : changeNotificationSchema;
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return { ok: true, item: parsed.data };
+  const sub = (item as { subscriptionId?: unknown }).subscriptionId;
+  const reasons = parsed.error.issues.map((i) => `${pathText(["value", index, ...i.path])}: ${i.message}`);
+  return {
+    index,
+    subscriptionId: typeof sub === "string" && sub !== "" ? sub : undefined,
+    reason: [...new Set(reasons)].slice(0, 3).join("; "),
+  };
 }
 
 const bad = (reason: string): ParsedPost => ({ ok: false, status: 400, reason });
@@ -77,12 +91,21 @@ export function parseNotificationPost(text: string): ParsedPost {
   const value = (json as { value?: unknown } | null)?.value;
   if (Array.isArray(value) && value.length > MAX_NOTIFICATIONS)
     return bad(`value: ${value.length} notifications exceed the limit of ${MAX_NOTIFICATIONS} per post`);
-  const result = notificationCollectionSchema.safeParse(json);
-  if (!result.success) {
-    const reasons = result.error.issues.flatMap((i) => explain(i, json));
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    return bad("body: expected a JSON object with a value array");
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    const reasons = envelope.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`);
     return bad([...new Set(reasons)].slice(0, 3).join("; "));
   }
-  const tooMany = checkSubscriptionCount(result.data.value);
+  const notifications: PostedNotification[] = [];
+  const dropped: DroppedItem[] = [];
+  envelope.data.value.forEach((raw, index) => {
+    const r = screenItem(raw, index);
+    if ("ok" in r) notifications.push(r.item);
+    else dropped.push(r);
+  });
+  const tooMany = checkSubscriptionCount(notifications);
   if (tooMany) return bad(tooMany);
-  return { ok: true, notifications: result.data.value };
+  return { ok: true, notifications, dropped };
 }

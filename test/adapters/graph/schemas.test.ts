@@ -66,7 +66,7 @@ describe("fixture traps", () => {
     expect(n && !isLifecycleNotification(n)).toBe(true);
     if (!n || isLifecycleNotification(n)) return;
     expect(n.subscriptionId).toBe("{subscription_guid}");
-    expect(n.resource.startsWith("users/")).toBe(true);
+    expect(n.resource?.startsWith("users/")).toBe(true);
     expect(n.resourceData?.["@odata.type"]).toBe("#Microsoft.Graph.Message");
   });
 

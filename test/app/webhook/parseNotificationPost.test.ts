@@ -43,20 +43,7 @@ describe("parseNotificationPost", () => {
     ["[]", /^body: /],
     ["null", /^body: /],
     ['{"value": {}}', /^value: /],
-    ['{"value": [1]}', /^value\[0\]: expected a notification object$/],
-    ['{"value": [{"changeType":"created","resource":"r"}]}', /^value\[0\]\.subscriptionId: /],
-    ['{"value": [{"subscriptionId":"","changeType":"created","resource":"r"}]}', /^value\[0\]\.subscriptionId: /],
-    ['{"value": [{"subscriptionId":"s","changeType":"created"}]}', /^value\[0\]\.resource: /],
-    ['{"value": [{"subscriptionId":"s","changeType":"renamed","resource":"r"}]}', /^value\[0\]\.changeType: /],
-    [
-      '{"value": [{"subscriptionId":"s","changeType":"created","resource":"r","clientState":5}]}',
-      /^value\[0\]\.clientState: /,
-    ],
-    ['{"value": [{"subscriptionId":"s","lifecycleEvent":"renewed"}]}', /^value\[0\]\.lifecycleEvent: /],
-    [
-      '{"value": [{"subscriptionId":"s","changeType":"created","resource":"r"}, {"subscriptionId":"t","changeType":"created"}]}',
-      /^value\[1\]\.resource: /,
-    ],
+    ['{"items": []}', /^value: /],
   ])("%j → rejected: %s", (body, reason) => {
     const parsed = parseNotificationPost(body);
     expect(parsed.ok).toBe(false);
@@ -108,5 +95,40 @@ describe("parseNotificationPost caps (anonymous endpoint: bounded work per post)
 
   it("a malformed body is a 400, not a 413", () => {
     expect(parseNotificationPost("{")).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe("parseNotificationPost: item by item", () => {
+  it.each([
+    ['{"value": [1]}', 0, undefined, /^value\[0\]: expected a notification object$/],
+    ['{"value": [{"changeType":"created","resource":"r"}]}', 0, undefined, /^value\[0\]\.subscriptionId: /],
+    ['{"value": [{"subscriptionId":"","changeType":"created"}]}', 0, undefined, /^value\[0\]\.subscriptionId: /],
+    ['{"value": [{"subscriptionId":"s","changeType":"renamed","resource":"r"}]}', 0, "s", /^value\[0\]\.changeType: /],
+    [
+      '{"value": [{"subscriptionId":"s","changeType":"created","clientState":5}]}',
+      0,
+      "s",
+      /^value\[0\]\.clientState: /,
+    ],
+    ['{"value": [{"subscriptionId":"s","lifecycleEvent":"renewed"}]}', 0, "s", /^value\[0\]\.lifecycleEvent: /],
+    [
+      '{"value": [{"subscriptionId":"s","changeType":"created"}, {"subscriptionId":"t","changeType":"made"}]}',
+      1,
+      "t",
+      /^value\[1\]\.changeType: /,
+    ],
+  ])("%j → item %i of subscription %s dropped: %s", (body, index, subscriptionId, reason) => {
+    const parsed = parseNotificationPost(body);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.dropped).toHaveLength(1);
+    expect(parsed.dropped[0]).toMatchObject({ index, subscriptionId });
+    expect(parsed.dropped[0]?.reason).toMatch(reason);
+    expect(parsed.notifications).toHaveLength(index);
+  });
+
+  it("accepts items without resource, subscriptionExpirationDateTime and tenantId", () => {
+    const parsed = parseNotificationPost('{"value":[{"subscriptionId":"s","changeType":"updated","clientState":"c"}]}');
+    expect(parsed).toMatchObject({ ok: true, dropped: [], notifications: [{ subscriptionId: "s" }] });
   });
 });
