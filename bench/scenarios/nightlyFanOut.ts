@@ -54,7 +54,7 @@ async function seedUsers(users: UsersTable, count: number, parallel: number): Pr
 export async function nightlyFanOut(rig: BenchRig, options: FanOutOptions): Promise<ScenarioResult> {
   // A Users table of its own (same Azurite), so the other scenarios' users don't count.
   const users = await UsersTable.open({
-    connectionString: rig.config.storageConnection,
+    ...rig.config.storageConnection,
     tablePrefix: `bnight${randomBytes(4).toString("hex")}`,
   });
   const seedStarted = performance.now();

@@ -28,7 +28,7 @@ export interface AppDeps {
 
 /** Builds every adapter from `config`; `overrides` replaces single parts (tests inject a clock, a counting gateway…). */
 export async function createAppDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
-  const tables = { connectionString: config.storageConnection, tablePrefix: config.tablePrefix };
+  const tables = { ...config.storageConnection, tablePrefix: config.tablePrefix };
   const [users, subscriptions, links, actionTypes] = await Promise.all([
     overrides.users ?? UsersTable.open(tables),
     overrides.subscriptions ?? SubscriptionsTable.open(tables),
@@ -59,7 +59,7 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
     blobs:
       overrides.blobs ??
       AttachmentBlobs.fromConnectionString({
-        connectionString: config.storageConnection,
+        ...config.storageConnection,
         defaultContainer: config.emailBlobContainer,
       }),
   };

@@ -1,5 +1,18 @@
 // The app settings: one zod schema over process.env, parsed once, typed and frozen; errors name every bad setting.
 import { z } from "zod";
+import {
+  serviceBusConnectionFields,
+  serviceBusConnectionFrom,
+  serviceBusConnectionIssues,
+  storageConnectionFields,
+  storageConnectionFrom,
+  storageConnectionIssues,
+  type ServiceBusConnection,
+  type StorageConnection,
+} from "./connections.js";
+import { unresolvedKeyVaultReferences } from "./keyVaultReferences.js";
+
+export type { CredentialChoice, ServiceBusConnection, StorageConnection } from "./connections.js";
 
 /** Graph's longest lifetime for a To Do task subscription is 4,230 minutes (70.5 h); events allow more. */
 export const MAX_SUBSCRIPTION_LIFETIME_HOURS = 70;
@@ -9,9 +22,11 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 export type ConflictRule = "erp-wins" | "outlook-wins";
 
 export interface Config {
-  readonly storageConnection: string;
+  /** A connection string (Azurite locally) or the identity-based endpoints (managed identity in Azure). */
+  readonly storageConnection: StorageConnection;
   readonly tablePrefix: string;
-  readonly serviceBusConnection: string;
+  /** A connection string (the stand-in locally) or the namespace reached by identity. */
+  readonly serviceBusConnection: ServiceBusConnection;
   readonly pushQueue: string;
   readonly pullQueue: string;
   readonly erpInboundQueue: string;
@@ -231,12 +246,7 @@ export const SECRET_SETTINGS = new Set([
 
 export const settingsSchema = z
   .object({
-    STORAGE_CONNECTION: text({
-      check: (v) =>
-        /(^|;)\s*(AccountName|TableEndpoint|UseDevelopmentStorage)\s*=/i.test(v)
-          ? undefined
-          : "must be a Storage connection string (AccountName=…;AccountKey=… or UseDevelopmentStorage=true)",
-    }),
+    ...storageConnectionFields,
     TABLE_PREFIX: text({
       default: "",
       check: (v) =>
@@ -244,12 +254,7 @@ export const settingsSchema = z
           ? undefined
           : `must be letters and digits starting with a letter, at most 52 characters (table names are alphanumeric), got "${v}"`,
     }),
-    SERVICEBUS_CONNECTION: text({
-      check: (v) =>
-        /(^|;)\s*Endpoint\s*=\s*sb:\/\//i.test(v)
-          ? undefined
-          : "must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…)",
-    }),
+    ...serviceBusConnectionFields,
     // No defaults: the Functions host resolves %PUSH_QUEUE%, %PULL_QUEUE% and %NIGHTLY_SCHEDULE% in the trigger
     // registrations from app settings itself, so a default here would pass validation while the trigger fails to load.
     PUSH_QUEUE: queueName(),
@@ -326,30 +331,35 @@ export const settingsSchema = z
       return key;
     }),
   })
-  .transform((s): Config => ({
-    storageConnection: s.STORAGE_CONNECTION,
-    tablePrefix: s.TABLE_PREFIX,
-    serviceBusConnection: s.SERVICEBUS_CONNECTION,
-    pushQueue: s.PUSH_QUEUE,
-    pullQueue: s.PULL_QUEUE,
-    erpInboundQueue: s.ERP_INBOUND_QUEUE,
-    graphBaseUrl: s.GRAPH_BASE_URL.replace(/\/+$/, ""),
-    authorityHost: s.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ""),
-    tenantId: s.TENANT_ID,
-    clientId: s.CLIENT_ID,
-    clientSecret: s.CLIENT_SECRET,
-    subscriptionLifetimeHours: s.SUBSCRIPTION_LIFETIME_HOURS,
-    nightlySchedule: s.NIGHTLY_SCHEDULE,
-    conflictRule: s.CONFLICT_RULE,
-    taskActionType: s.TASK_ACTION_TYPE,
-    eventDaysBack: s.EVENT_DAYS_BACK,
-    eventDaysForward: s.EVENT_DAYS_FORWARD,
-    taskListName: s.TASK_LIST_NAME,
-    webhookUrl: s.WEBHOOK_URL,
-    lifecycleWebhookUrl: s.LIFECYCLE_WEBHOOK_URL ?? defaultLifecycleUrl(s.WEBHOOK_URL),
-    emailBlobContainer: s.EMAIL_BLOB_CONTAINER,
-    tokenCacheKey: s.TOKEN_CACHE_KEY,
-  }));
+  .transform((s, ctx): Config => {
+    const connectionIssues = [...storageConnectionIssues(s), ...serviceBusConnectionIssues(s)];
+    for (const i of connectionIssues) ctx.addIssue({ code: "custom", path: [i.setting], message: i.message });
+    if (connectionIssues.length) return z.NEVER;
+    return {
+      storageConnection: storageConnectionFrom(s),
+      tablePrefix: s.TABLE_PREFIX,
+      serviceBusConnection: serviceBusConnectionFrom(s),
+      pushQueue: s.PUSH_QUEUE,
+      pullQueue: s.PULL_QUEUE,
+      erpInboundQueue: s.ERP_INBOUND_QUEUE,
+      graphBaseUrl: s.GRAPH_BASE_URL.replace(/\/+$/, ""),
+      authorityHost: s.GRAPH_AUTHORITY_HOST.replace(/\/+$/, ""),
+      tenantId: s.TENANT_ID,
+      clientId: s.CLIENT_ID,
+      clientSecret: s.CLIENT_SECRET,
+      subscriptionLifetimeHours: s.SUBSCRIPTION_LIFETIME_HOURS,
+      nightlySchedule: s.NIGHTLY_SCHEDULE,
+      conflictRule: s.CONFLICT_RULE,
+      taskActionType: s.TASK_ACTION_TYPE,
+      eventDaysBack: s.EVENT_DAYS_BACK,
+      eventDaysForward: s.EVENT_DAYS_FORWARD,
+      taskListName: s.TASK_LIST_NAME,
+      webhookUrl: s.WEBHOOK_URL,
+      lifecycleWebhookUrl: s.LIFECYCLE_WEBHOOK_URL ?? defaultLifecycleUrl(s.WEBHOOK_URL),
+      emailBlobContainer: s.EMAIL_BLOB_CONTAINER,
+      tokenCacheKey: s.TOKEN_CACHE_KEY,
+    };
+  });
 
 /** Every app setting the schema reads, in schema order (the sample's drift check compares against this). */
 export const SETTING_NAMES = Object.freeze(Object.keys(settingsSchema.in.shape)) as readonly string[];
@@ -364,16 +374,31 @@ export function defaultLifecycleUrl(webhookUrl: string): string {
   return u.toString();
 }
 
+const toIssue = (i: z.core.$ZodIssue): ConfigIssue => ({
+  setting: String(i.path[0] ?? "(settings)"),
+  message: i.message,
+});
+
 /** Parses the given environment (default process.env). Throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
   const input: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) input[name] = env[name];
+  const unresolved = unresolvedKeyVaultReferences(env, SETTING_NAMES);
+  for (const { setting } of unresolved) input[setting] = undefined;
   const result = settingsSchema.safeParse(input);
+  if (unresolved.length) {
+    // Removed above, so a required one also reports "required": keep only the reference's own message for it.
+    const rest = result.success
+      ? []
+      : result.error.issues.map(toIssue).filter((i) => !unresolved.some((u) => u.setting === i.setting));
+    throw new ConfigError([...unresolved, ...rest]);
+  }
   if (!result.success) {
-    const issues = result.error.issues.map((i) => {
-      const setting = String(i.path[0] ?? "(settings)");
-      return { setting, message: i.message };
-    });
+    const issues = result.error.issues.map(toIssue);
+    // The schema checks the connection forms only once every field parsed: add them here so all show at once.
+    const blanked = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, blankToUndefined(v)]));
+    for (const i of [...storageConnectionIssues(blanked), ...serviceBusConnectionIssues(blanked)])
+      if (!issues.some((j) => j.setting === i.setting)) issues.push(i);
     throw new ConfigError(issues);
   }
   return Object.freeze(result.data);

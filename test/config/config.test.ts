@@ -43,7 +43,9 @@ describe("local.settings.sample.json", () => {
     expect(c.eventDaysBack).toBe(1);
     expect(c.eventDaysForward).toBe(21);
     expect(c.tokenCacheKey?.length).toBe(32);
-    expect(c.serviceBusConnection).toContain("UseDevelopmentEmulator=true");
+    expect(c.serviceBusConnection).toEqual({
+      connectionString: expect.stringContaining("UseDevelopmentEmulator=true"),
+    });
   });
 
   it("lists exactly the settings the schema and the host read", () => {
@@ -80,7 +82,7 @@ describe("local.settings.sample.json", () => {
 
   it("exports the setting names it validates", () => {
     expect(SETTING_NAMES).toContain("TASK_ACTION_TYPE");
-    expect(SETTING_NAMES).toHaveLength(22);
+    expect(SETTING_NAMES).toHaveLength(30);
     expect(HOST_SETTING_NAMES).toEqual(["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"]);
   });
 });

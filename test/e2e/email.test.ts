@@ -2,9 +2,10 @@
 // claim-check blobs in Azurite, exactly-once under redelivery and crashes, FAILED outcomes, throttling and spacing.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHash, randomBytes } from "node:crypto";
-import { BlobServiceClient } from "@azure/storage-blob";
 import type { InvocationContext } from "@azure/functions";
 import { runPushWorker } from "../../functions/pushWorker.js";
+import type { BlobServiceClient } from "@azure/storage-blob";
+import { createBlobServiceClient } from "../../shared/adapters/blob/blobClients.js";
 import { ClientCredentialsTokenProvider } from "../../shared/adapters/auth/clientCredentialsTokenProvider.js";
 import { GraphGateway } from "../../shared/adapters/graph/graphGateway.js";
 import { buildPushHandlers } from "../../shared/app/pushHandlers.js";
@@ -60,9 +61,7 @@ beforeAll(async () => {
   for (const name of MAILBOXES)
     await rig.deps.users.upsertUser({ userId: name.toUpperCase(), mailbox: upn(name), emails: true });
   await rig.deps.users.upsertUser({ userId: "NOMAIL", mailbox: upn("fail"), emails: false });
-  container = BlobServiceClient.fromConnectionString(rig.config.storageConnection).getContainerClient(
-    rig.config.emailBlobContainer,
-  );
+  container = createBlobServiceClient(rig.config.storageConnection).getContainerClient(rig.config.emailBlobContainer);
   await container.createIfNotExists();
 });
 afterAll(async () => {

@@ -1,5 +1,7 @@
 // Claim-check reads from Blob Storage: the size of an attachment blob and ranges of its bytes (never the whole file at once).
-import { BlobServiceClient, RestError } from "@azure/storage-blob";
+import { RestError, type BlobServiceClient } from "@azure/storage-blob";
+import type { StorageConnection } from "../../config/config.js";
+import { createBlobServiceClient } from "./blobClients.js";
 import { PermanentError, TransientError } from "../../domain/errors.js";
 
 export interface BlobRef {
@@ -15,12 +17,11 @@ export interface BlobInfo {
   contentType: string | undefined;
 }
 
-export interface AttachmentBlobsOptions {
-  /** A Storage connection string with a BlobEndpoint (Azurite's in tests). */
-  connectionString: string;
+/** STORAGE_CONNECTION in either form (a connection string with a BlobEndpoint, Azurite's in tests, or identity-based). */
+export type AttachmentBlobsOptions = StorageConnection & {
   /** Container used when a reference names none. */
   defaultContainer: string;
-}
+};
 
 const statusOf = (e: unknown): number | undefined => (e instanceof RestError ? e.statusCode : undefined);
 
@@ -46,10 +47,7 @@ export class AttachmentBlobs {
   ) {}
 
   static fromConnectionString(options: AttachmentBlobsOptions): AttachmentBlobs {
-    return new AttachmentBlobs(
-      BlobServiceClient.fromConnectionString(options.connectionString),
-      options.defaultContainer,
-    );
+    return new AttachmentBlobs(createBlobServiceClient(options), options.defaultContainer);
   }
 
   private client(ref: BlobRef) {

@@ -1,12 +1,8 @@
 // Sends JSON messages to Service Bus queues with SessionId, MessageId (idempotency key) and optional scheduling;
-// batches fan-out. One ServiceBusClient per connection string, one ServiceBusSender per queue, closed on close().
-import {
-  ServiceBusClient,
-  type ServiceBusMessage,
-  type ServiceBusMessageBatch,
-  type ServiceBusSender,
-} from "@azure/service-bus";
+// batches fan-out. One ServiceBusClient per connection, one ServiceBusSender per queue, closed on close().
+import { type ServiceBusMessage, type ServiceBusMessageBatch, type ServiceBusSender } from "@azure/service-bus";
 import { PermanentError } from "../../domain/errors.js";
+import { createServiceBusClient, serviceBusTargetKey, type ServiceBusTarget } from "./serviceBusClients.js";
 import { toServiceBusError } from "./serviceBusErrors.js";
 
 export interface SendOptions {
@@ -62,8 +58,12 @@ function check(m: SendOptions, queue: string): void {
   }
 }
 
-export function createQueueSender(connectionString: string): QueueSender {
-  const client = new ServiceBusClient(connectionString);
+/** `target`: a connection string, or SERVICEBUS_CONNECTION in either form (see serviceBusClients.ts). */
+export function createQueueSender(
+  target: ServiceBusTarget,
+  options: Parameters<typeof createServiceBusClient>[1] = {},
+): QueueSender {
+  const client = createServiceBusClient(target, options);
   const senders = new Map<string, ServiceBusSender>();
   const senderFor = (queue: string) => {
     let s = senders.get(queue);
@@ -134,10 +134,11 @@ export function createQueueSender(connectionString: string): QueueSender {
 
 const shared = new Map<string, QueueSender>();
 
-/** The process-wide sender for a connection string (Functions reuse it across invocations). */
-export function getQueueSender(connectionString: string): QueueSender {
-  let s = shared.get(connectionString);
-  if (!s) shared.set(connectionString, (s = createQueueSender(connectionString)));
+/** The process-wide sender for a connection (Functions reuse it across invocations). */
+export function getQueueSender(target: ServiceBusTarget): QueueSender {
+  const key = serviceBusTargetKey(target);
+  let s = shared.get(key);
+  if (!s) shared.set(key, (s = createQueueSender(target)));
   return s;
 }
 

@@ -1,10 +1,10 @@
 // The `Rejected` table: queue messages set aside (invalid or permanently failing) with their original body and the
 // reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue.
 import { createHash } from "node:crypto";
-import { TableClient, type TableEntityResult } from "@azure/data-tables";
+import type { TableEntityResult } from "@azure/data-tables";
 import { PermanentError, TransientError } from "../../domain/errors.js";
 import { encodeKeyPart } from "../tables/keys.js";
-import { isLoopbackHttp } from "../tables/tableClients.js";
+import { createTableClient, type TableStoreOptions } from "../tables/tableClients.js";
 import type { QueueSender } from "./queueSender.js";
 
 /**
@@ -57,10 +57,8 @@ export interface RejectedStore {
   markReplayed(row: RejectedRow, replayMessageId: string, at: Date): Promise<void>;
 }
 
-export interface RejectedStoreOptions {
-  connectionString: string;
-  tablePrefix?: string;
-}
+/** The Storage connection (either form) and the table prefix. */
+export type RejectedStoreOptions = TableStoreOptions;
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
@@ -141,9 +139,7 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): RejectedRow 
 }
 
 export function createRejectedStore(options: RejectedStoreOptions): RejectedStore {
-  const client = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix ?? ""}Rejected`, {
-    allowInsecureConnection: isLoopbackHttp(options.connectionString),
-  });
+  const client = createTableClient(options, "Rejected");
   let ready: Promise<void> | undefined;
   const table = async () => {
     ready ??= client.createTable().catch((error: unknown) => {

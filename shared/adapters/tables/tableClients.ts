@@ -1,19 +1,28 @@
 // Creates TableClients for the project's tables (`${prefix}${Name}`), creating each table once per process if missing.
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/identity";
+import type { StorageConnection } from "../../config/config.js";
+import { tokenCredentialFor } from "../identity/tokenCredential.js";
 
 export type KnownTable = "Users" | "Subscriptions" | "Links" | "ActionTypes" | "TokenCache";
 /** A known table, or another alphanumeric logical name (other adapters may keep their own tables). */
 export type TableName = KnownTable | (string & {});
 
-export interface TableStoreOptions {
-  /** A Storage connection string (account key, SAS, or UseDevelopmentStorage=true). */
-  connectionString: string;
+/**
+ * Where the tables are: `{ connectionString }` (account key, SAS, or UseDevelopmentStorage=true) or the identity-based
+ * `{ tableServiceUri, credential }` (STORAGE_CONNECTION__accountName / __tableServiceUri), plus the options below.
+ */
+export type TableStoreOptions = StorageConnection & TableClientOptions;
+
+export interface TableClientOptions {
   /** Prepended to every table name, e.g. "dev" → "devUsers". Letters and digits only. */
   tablePrefix?: string;
   /** Extra pipeline policies (e.g. a request counter in tests). */
   additionalPolicies?: TableServiceClientOptions["additionalPolicies"];
   /** Retry options for transient HTTP failures (the SDK's defaults otherwise). */
   retryOptions?: TableServiceClientOptions["retryOptions"];
+  /** Replaces the credential the settings choose (tests: a token source standing in for Entra). */
+  tokenCredential?: TokenCredential;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -38,11 +47,19 @@ export function tableNameFor(name: TableName, prefix = ""): string {
 
 /** A TableClient for `${prefix}${name}`, without touching the network. */
 export function createTableClient(options: TableStoreOptions, name: TableName): TableClient {
-  return TableClient.fromConnectionString(options.connectionString, tableNameFor(name, options.tablePrefix), {
-    allowInsecureConnection: isLoopbackHttp(options.connectionString),
+  const table = tableNameFor(name, options.tablePrefix);
+  const clientOptions = {
     ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
-  });
+  };
+  if ("connectionString" in options)
+    return TableClient.fromConnectionString(options.connectionString, table, {
+      ...clientOptions,
+      allowInsecureConnection: isLoopbackHttp(options.connectionString),
+    });
+  // Identity-based: a bearer token from Entra ID; the SDK refuses to send one over plain http, so no insecure option.
+  const credential = options.tokenCredential ?? tokenCredentialFor(options.credential);
+  return new TableClient(options.tableServiceUri, table, credential, clientOptions);
 }
 
 const created = new Map<string, Promise<void>>();

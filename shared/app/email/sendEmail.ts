@@ -57,7 +57,7 @@ const storesByDeps = new WeakMap<object, Promise<EmailStores>>();
 export function emailStoresFor(deps: Pick<AppDeps, "config">): Promise<EmailStores> {
   let stores = storesByDeps.get(deps.config);
   if (!stores) {
-    const options = { connectionString: deps.config.storageConnection, tablePrefix: deps.config.tablePrefix };
+    const options = { ...deps.config.storageConnection, tablePrefix: deps.config.tablePrefix };
     stores = Promise.all([SentMailTable.open(options), MailSendLogTable.open(options)]).then(([sent, sendLog]) => ({
       sent,
       sendLog,
