@@ -6,8 +6,6 @@ import { freePort } from "./freePort.js";
 
 export interface AzuriteHandle {
   connectionString: string;
-  /** Service endpoints including the account path, e.g. http://127.0.0.1:10002/devstoreaccount1. */
-  endpoints: { blob: string; queue: string; table: string };
   pid: number;
   stop(): Promise<void>;
 }
@@ -34,13 +32,7 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
-export interface AzuriteOptions {
-  /** Serve HTTPS with this certificate and accept Entra bearer tokens (`--oauth basic`: audience, issuer and
-   * lifetime are checked, the signature is not). Without it: plain http, shared key only. */
-  oauth?: { certPath: string; keyPath: string };
-}
-
-export async function startAzurite(projectRoot: string, options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+export async function startAzurite(projectRoot: string): Promise<AzuriteHandle> {
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const bin = join(projectRoot, "node_modules", ".bin", "azurite");
   const child: ChildProcess = spawn(
@@ -56,7 +48,6 @@ export async function startAzurite(projectRoot: string, options: AzuriteOptions 
       "--disableTelemetry",
       "--skipApiVersionCheck",
       "--silent",
-      ...(options.oauth ? ["--oauth", "basic", "--cert", options.oauth.certPath, "--key", options.oauth.keyPath] : []),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -70,19 +61,14 @@ export async function startAzurite(projectRoot: string, options: AzuriteOptions 
     exited,
   ]);
   exited.catch(() => undefined);
-  const scheme = options.oauth ? "https" : "http";
-  const endpoints = {
-    blob: `${scheme}://127.0.0.1:${blobPort}/${ACCOUNT}`,
-    queue: `${scheme}://127.0.0.1:${queuePort}/${ACCOUNT}`,
-    table: `${scheme}://127.0.0.1:${tablePort}/${ACCOUNT}`,
-  };
   const connectionString =
-    `DefaultEndpointsProtocol=${scheme};AccountName=${ACCOUNT};AccountKey=${KEY};` +
-    `BlobEndpoint=${endpoints.blob};QueueEndpoint=${endpoints.queue};TableEndpoint=${endpoints.table};`;
+    `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${blobPort}/${ACCOUNT};` +
+    `QueueEndpoint=http://127.0.0.1:${queuePort}/${ACCOUNT};` +
+    `TableEndpoint=http://127.0.0.1:${tablePort}/${ACCOUNT};`;
   const pid = child.pid ?? -1;
   return {
     connectionString,
-    endpoints,
     pid,
     stop: () =>
       new Promise<void>((resolve) => {

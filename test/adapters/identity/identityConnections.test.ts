@@ -16,7 +16,7 @@ import { createAppDeps, type AppDeps } from "../../../shared/app/appDeps.js";
 import { createTableClient } from "../../../shared/adapters/tables/tableClients.js";
 import { createBlobServiceClient } from "../../../shared/adapters/blob/blobClients.js";
 import { createQueueSender } from "../../../shared/adapters/servicebus/queueSender.js";
-import { startAzurite, type AzuriteHandle } from "../../harness/azurite.js";
+import { startOAuthAzurite, type OAuthAzurite } from "../../harness/azuriteOAuth.js";
 import { ensureDevCert } from "../../harness/devCert.js";
 import {
   accessToken,
@@ -33,7 +33,7 @@ const TENANT = "00000000-0000-4000-8000-000000000001";
 const APP_IDENTITY = randomUUID();
 const OTHER_IDENTITY = randomUUID();
 
-let azurite: AzuriteHandle;
+let azurite: OAuthAzurite;
 let identity: ManagedIdentityEndpoint;
 let bus: ServiceBusStandIn;
 let tlsFront: TlsServer;
@@ -61,7 +61,7 @@ function identitySettings(clientId: string): Record<string, string> {
 
 beforeAll(async () => {
   const cert = ensureDevCert();
-  azurite = await startAzurite(process.cwd(), { oauth: { certPath: cert.certPath, keyPath: cert.keyPath } });
+  azurite = await startOAuthAzurite(process.cwd(), cert);
   identity = await startManagedIdentityEndpoint({ tenantId: TENANT, userAssigned: [APP_IDENTITY] });
   // What the Functions platform sets in the app's environment; read by ManagedIdentityCredential on first use.
   Object.assign(process.env, identity.env);
