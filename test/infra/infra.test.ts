@@ -47,6 +47,7 @@ describe("what the code relies on (read from functions/, shared/, host.json, REA
     );
     expect(facts.maxDeliveryCount).toBe(10);
     expect(facts.lockRenewalSeconds).toBe(15 * 60);
+    expect(facts.writesBlobs).toBe(false); // the ERP writes attachments, the app only reads them
   });
 });
 

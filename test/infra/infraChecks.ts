@@ -235,6 +235,8 @@ export interface CodeFacts {
   adminPath: string;
   /** Tables the code opens. */
   tables: string[];
+  /** Whether the app itself (use cases, triggers) writes attachment blobs; then Blob Data Reader is not enough. */
+  writesBlobs: boolean;
 }
 
 /** What the code relies on, read from the code itself (functions/, shared/, host.json, README). */
@@ -271,6 +273,7 @@ export function readCodeFacts(root: string): CodeFacts {
     webhookPath: `${prefix}/${webhook ? routeOf(webhook) : "?"}`,
     adminPath: `${prefix}/${adminRoutes.length ? "manage" : "?"}`,
     tables: [...tables].sort(),
+    writesBlobs: [...functions, ...sourceFiles(root, "shared/app")].some((src) => /\bblobs\.upload\(/.test(src)),
   };
 }
 
@@ -525,7 +528,10 @@ export function checkRoles(infra: Infra, facts: CodeFacts): string[] {
   const need: [string, string, string?][] = [
     ["Storage Blob Data Owner", "Microsoft.Storage/storageAccounts", "hostStorage"],
     ["Storage Table Data Contributor", "Microsoft.Storage/storageAccounts", "dataStorage"],
-    ["Storage Blob Data Reader", "Microsoft.Storage/storageAccounts/blobServices/containers"],
+    [
+      facts.writesBlobs ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+      "Microsoft.Storage/storageAccounts/blobServices/containers",
+    ],
     ["Azure Service Bus Data Sender", "Microsoft.ServiceBus/namespaces"],
     ["Key Vault Secrets User", "Microsoft.KeyVault/vaults"],
     ["Monitoring Metrics Publisher", "Microsoft.Insights/components"],
