@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvocationContext, type Timer } from "@azure/functions";
 import { runAdminStatus, adminStatusRoute } from "../../functions/adminStatus.js";
 import { runNightly } from "../../functions/nightly.js";
-import { runPullWorker } from "../../functions/pullWorker.js";
 import { USERS_PARTITION } from "../../shared/adapters/tables/usersTable.js";
-import { buildPullHandlers } from "../../shared/app/pullHandlers.js";
 import { startAppRig, QUEUES, type AppRig } from "../harness/appRig.js";
-import { createDeliveryHarness } from "../harness/deliveryHarness.js";
+import { drainPullWorker } from "../harness/drainWorkers.js";
 import { webhookRoutes } from "../harness/webhookRoutes.js";
 
 let rig: AppRig;
@@ -116,22 +114,7 @@ describe("Users rows that look valid but are not", () => {
       { source: "RESYNC", user: "GHOST", reason: "admin" },
       { sessionId: "GHOST", messageId: "ghost-resync" },
     );
-    const h = createDeliveryHarness({
-      connectionString: rig.bus.connectionString,
-      queue: QUEUES.pull,
-      handler: (message: unknown, context: InvocationContext) =>
-        runPullWorker(message, context, {
-          queue: QUEUES.pull,
-          handlers: buildPullHandlers(rig.deps),
-          rejected: rig.deps.rejected,
-        }),
-    });
-    let result;
-    try {
-      result = await h.drain({ idleMs: 500 });
-    } finally {
-      await h.stop();
-    }
+    const result = await drainPullWorker(rig);
     expect(
       result.deliveries.filter((d) => d.sessionId === "GHOST").map((d) => [d.messageId, d.deliveryCount, d.outcome]),
     ).toEqual([["ghost-resync", 1, "completed"]]);
