@@ -44,7 +44,7 @@ export interface ReplayView {
   /** Why it was set aside (what an admin should have fixed before replaying). */
   code: string;
   reason: string;
-  /** The MessageId of the copy (deterministic per row and replay count: a repeated replay is dropped as duplicate). */
+  /** The MessageId of the copy (deterministic per row: a repeated replay of the same row is dropped as a duplicate). */
   replayMessageId: string;
   bodyLength: number;
   applicationProperties: Record<string, string | number | boolean | null>;
@@ -57,9 +57,13 @@ export interface ReplayView {
 /** The body as the worker received it: the JSON value the host had parsed, or the exact text. */
 const receivedBody = (row: RejectedRow): unknown => (row.bodyEncoding === "json" ? JSON.parse(row.body) : row.body);
 
+/**
+ * `<original MessageId>-replay-<when it was set aside, base 36 ms>`: the same for every replay of one row (a retry
+ * after a failed delete is dropped by duplicate detection), different for a later rejection of the same MessageId.
+ */
 function replayMessageIdOf(row: RejectedRow): string {
-  const id = `${row.messageId ?? row.id}-replay-${row.replayCount + 1}`;
-  return id.length <= 128 ? id : `replay-${row.id.slice(0, 100)}-${row.replayCount + 1}`.slice(0, 128);
+  const id = `${row.messageId ?? row.id}-replay-${row.rejectedAt.getTime().toString(36)}`;
+  return id.length <= 128 ? id : `${id.slice(0, 60)}--${id.slice(-60)}`;
 }
 
 /** The original properties, minus the reschedule bookkeeping (a replay starts a fresh chain), plus replayOf. */
