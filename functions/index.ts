@@ -9,5 +9,7 @@ import "./adminRefresh.js";
 import "./adminDeleteSubscription.js";
 import "./adminProfile.js";
 import "./nightly.js";
+import "./adminRejected.js";
+import "./adminReplay.js";
 
 app.setup({ enableHttpStream: false });

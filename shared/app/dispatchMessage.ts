@@ -182,6 +182,7 @@ export async function dispatchMessage<M>(spec: DispatchSpec<M>): Promise<Dispatc
         code,
         reason,
         ...originalBody(spec.body),
+        ...(delivery.applicationProperties ? { applicationProperties: delivery.applicationProperties } : {}),
       });
     } catch (error) {
       // Not stored → not completed: the broker redelivers it (and dead-letters it after maxDeliveryCount).

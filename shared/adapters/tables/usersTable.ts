@@ -2,6 +2,7 @@
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { z } from "zod";
 import { PermanentError } from "../../domain/errors.js";
+import { didYouMean } from "../../domain/didYouMean.js";
 import { toErpUserId } from "../../domain/erpUserId.js";
 import { normalizeUserId } from "./keys.js";
 import { openTable, type TableStoreOptions } from "./tableClients.js";
@@ -57,6 +58,12 @@ export interface InvalidUser {
   errors: UserColumnError[];
   /** The text written to the row's lastError column. */
   lastError: string;
+}
+
+/** A row under a PartitionKey other than USERS_PARTITION: invisible to the integration until it is moved. */
+export interface MisplacedRow {
+  partitionKey: string;
+  rowKey: string;
 }
 
 export type UserLookup = { valid: true; user: UserSettings } | { valid: false; invalid: InvalidUser };
@@ -139,15 +146,39 @@ const textish = (required: boolean) =>
   });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UPN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** RFC 5322 dot-atom local part (ASCII), as Exchange and Entra UPNs allow it: no spaces, quotes, <>, :, ; or @. */
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+/** A DNS name of at least two labels (letters, digits, inner hyphens), no trailing dot. */
+const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** Whether `v` is an SMTP address / UPN (`name@domain`, ASCII) or an Entra object id (a bare GUID). Pure. */
+export function isMailboxId(v: string): boolean {
+  if (GUID.test(v)) return true;
+  const at = v.lastIndexOf("@");
+  if (at <= 0 || v.length > 254) return false;
+  const local = v.slice(0, at);
+  const domain = v.slice(at + 1);
+  return local.length <= 64 && LOCAL_PART.test(local) && DOMAIN.test(domain);
+}
+
+/** What the admin most likely typed instead of a bare address, for the status text. */
+function mailboxHint(v: string): string {
+  if (/^mailto:/i.test(v)) return " (write the address without mailto:)";
+  if (/[<>]/.test(v)) return " (write only the address: no display name, no <>)";
+  if (/[,;]/.test(v)) return " (one mailbox per row)";
+  if (/\s/.test(v)) return " (no spaces)";
+  return "";
+}
 
 const userRowSchema = z
   .object({
     mailbox: textish(true).superRefine((v, ctx) => {
-      if (v !== undefined && !UPN.test(v) && !GUID.test(v))
+      if (v !== undefined && !isMailboxId(v))
         ctx.addIssue({
           code: "custom",
-          message: `expected a user principal name (name@domain) or an Entra object id, got ${show(v)}`,
+          message:
+            "expected a user principal name or SMTP address (name@domain) or an Entra object id (GUID), " +
+            `got ${show(v)}${mailboxHint(v)}`,
         });
     }),
     defaultCompany: textish(false),
@@ -174,6 +205,45 @@ type Row = Record<string, unknown>;
 /** The columns an administrator maintains (status columns are the system's). */
 export const ADMIN_COLUMNS = ["mailbox", "defaultCompany", ...SWITCH_COLUMNS] as const;
 
+/**
+ * Columns a row may carry that are not the admin's: the table's own (keys, Timestamp, ETag, in the forms the SDK
+ * and Storage Explorer show them) and the status columns the integration writes. They are never flagged.
+ */
+export const SYSTEM_COLUMNS = [
+  "PartitionKey",
+  "RowKey",
+  "Timestamp",
+  "etag",
+  "odata.etag",
+  "odata.metadata",
+  "status",
+  "lastError",
+  "lastSyncAt",
+  "grantedScopes",
+  "signedInAt",
+] as const;
+
+/** The table's own columns, matched ignoring case (the SDK says partitionKey, Storage Explorer PartitionKey). */
+const TABLE_KEYS = new Set(SYSTEM_COLUMNS.slice(0, 6).map((c) => c.toLowerCase()));
+/** The status columns are matched exactly: a mis-cased `Status` is the admin's typo, not the system's column. */
+const STATUS_KEYS = new Set<string>(SYSTEM_COLUMNS.slice(6));
+const ADMIN_KEYS = new Set<string>(ADMIN_COLUMNS);
+
+const isSystemColumn = (column: string): boolean =>
+  column.endsWith("@odata.type") || TABLE_KEYS.has(column.toLowerCase()) || STATUS_KEYS.has(column);
+
+/** One error per column that is neither the admin's nor the system's, naming the known column it most likely means. */
+export function unknownColumns(entity: Row): UserColumnError[] {
+  const errors: UserColumnError[] = [];
+  for (const column of Object.keys(entity)) {
+    if (ADMIN_KEYS.has(column) || isSystemColumn(column)) continue;
+    const meant = didYouMean(column, ADMIN_COLUMNS);
+    const guess = meant ? `did you mean ${meant}?` : `known columns: ${ADMIN_COLUMNS.join(", ")}`;
+    errors.push({ column, message: `unknown column (${guess}); its value is ignored until it is renamed` });
+  }
+  return errors;
+}
+
 /** Parses one row as an admin left it. Pure: no I/O. */
 export function parseUserRow(entity: TableEntityResult<Row>): UserLookup {
   const errors: UserColumnError[] = [];
@@ -192,6 +262,7 @@ export function parseUserRow(entity: TableEntityResult<Row>): UserLookup {
     for (const issue of parsed.error.issues)
       errors.push({ column: String(issue.path[0] ?? "row"), message: issue.message });
   }
+  errors.push(...unknownColumns(entity));
   if (errors.length || !parsed.success) {
     const lastError = errors
       .map((e) => `${e.column}: ${e.message}`)
@@ -233,17 +304,26 @@ export class UsersTable {
     return new UsersTable(await openTable(options, "Users"), retry);
   }
 
-  /** Every row, parsed; invalid rows get status "invalid" + lastError written (once) and are returned apart. */
-  async listUsers(): Promise<{ valid: UserSettings[]; invalid: InvalidUser[] }> {
+  /**
+   * Every row, parsed; invalid rows get status "invalid" + lastError written (once) and are returned apart. Rows
+   * under another PartitionKey (`Users`, blank…) are never synchronised: they are returned as `misplaced`
+   * (partition + RowKey) for the nightly run to report, and left untouched.
+   */
+  async listUsers(): Promise<{ valid: UserSettings[]; invalid: InvalidUser[]; misplaced: MisplacedRow[] }> {
     const valid: UserSettings[] = [];
     const invalid: InvalidUser[] = [];
-    const rows = this.client.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${USERS_PARTITION}'` } });
-    for await (const row of rows) {
+    const misplaced: MisplacedRow[] = [];
+    // One scan of the whole (small) table: the users partition and whatever an admin put beside it.
+    for await (const row of this.client.listEntities<Row>()) {
+      if (row.partitionKey !== USERS_PARTITION) {
+        misplaced.push({ partitionKey: row.partitionKey ?? "", rowKey: row.rowKey ?? "" });
+        continue;
+      }
       const result = await this.reconcile(row);
       if (result.valid) valid.push(result.user);
       else invalid.push(result.invalid);
     }
-    return { valid, invalid };
+    return { valid, invalid, misplaced };
   }
 
   /** One user by ERP id (case-insensitive); undefined when there is no row. Invalid rows are marked as in listUsers. */

@@ -13,7 +13,9 @@ export type AdminFailure =
   | { kind: "mailbox_not_found"; user: string; reason: string }
   | { kind: "graph_unavailable"; user: string; reason: string; retryAfterMs?: number }
   | { kind: "graph_failed"; user: string; reason: string; code: string }
-  | { kind: "queue_unavailable"; user: string; reason: string };
+  | { kind: "queue_unavailable"; user: string; reason: string }
+  | { kind: "rejected_not_found"; queue: string; id: string; reason: string }
+  | { kind: "replay_refused"; queue: string; id: string; reason: string };
 
 export type AdminOutcome<T> = { ok: true; value: T } | { ok: false; failure: AdminFailure };
 
@@ -52,6 +54,8 @@ const STATUS_OF: Record<AdminFailure["kind"], number> = {
   graph_unavailable: 503,
   graph_failed: 502,
   queue_unavailable: 503,
+  rejected_not_found: 404,
+  replay_refused: 422,
 };
 
 export function failureResponse(failure: AdminFailure): AdminHttpResponse {

@@ -6,7 +6,7 @@ import { pullMessageId } from "../../domain/messages/messageIds.js";
 import { pullMessage, type PullMessage } from "../../domain/messages/pullMessage.js";
 import type { OutgoingMessage } from "../../adapters/servicebus/queueSender.js";
 import { RESOURCE_KINDS } from "../../adapters/tables/subscriptionsTable.js";
-import type { UserSettings } from "../../adapters/tables/usersTable.js";
+import { USERS_PARTITION, type MisplacedRow, type UserSettings } from "../../adapters/tables/usersTable.js";
 import { needsSubscription } from "../subscriptions/handleLifecycle.js";
 import { cleanUpSubscriptions, type CleanupSummary } from "./cleanUpSubscriptions.js";
 
@@ -53,6 +53,8 @@ export interface FanOutSummary {
   skippedBy: Record<SkipReason, number>;
   /** Rows whose admin columns are wrong (their status/lastError were written by listUsers). */
   invalid: number;
+  /** Rows under another PartitionKey than the Users partition: never synchronised until an admin moves them. */
+  misplaced: MisplacedRow[];
   /** Subscription records examined by the clean-up; undefined when it was off or could not list them. */
   subscriptions: number | undefined;
   /** Subscriptions removed (user gone, or no switch needs that kind), by reason in removedBy. */
@@ -100,8 +102,9 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
   const chunkSize = Math.max(1, options.chunkSize ?? 5000);
   const queue = deps.config.pullQueue;
 
-  const { valid, invalid } = await deps.users.listUsers();
+  const { valid, invalid, misplaced } = await deps.users.listUsers();
   for (const bad of invalid) log.warn(`nightly: Users row ${bad.userId} is invalid and skipped: ${bad.lastError}`);
+  if (misplaced.length) log.warn(misplacedLine(misplaced));
 
   const messages: OutgoingMessage[] = [];
   const skippedBy: Record<SkipReason, number> = { switchesOff: 0, emailOnly: 0, invalidMessage: 0 };
@@ -184,6 +187,7 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
     skipped,
     skippedBy,
     invalid: invalid.length,
+    misplaced,
     subscriptions: cleanup?.subscriptions,
     removed: cleanup?.removed ?? 0,
     removedBy: cleanup?.removedBy ?? { unknownUser: 0, switchedOff: 0 },
@@ -199,6 +203,19 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
   return summary;
 }
 
+/** The warning for rows an admin put under the wrong PartitionKey (at most 20 named; the summary has them all). */
+export function misplacedLine(rows: readonly MisplacedRow[]): string {
+  const named = rows
+    .slice(0, 20)
+    .map((r) => `${JSON.stringify(r.partitionKey)}/${JSON.stringify(r.rowKey)}`)
+    .join(", ");
+  const more = rows.length > 20 ? ` and ${rows.length - 20} more` : "";
+  return (
+    `nightly: ${rows.length} Users row(s) under another PartitionKey than "${USERS_PARTITION}" are not synchronised: ` +
+    `${named}${more} (move each to PartitionKey "${USERS_PARTITION}")`
+  );
+}
+
 /** The one line a run ends with: every figure of the summary, "-" where a step did not run. */
 export function summaryLine(s: FanOutSummary): string {
   const by = `switchesOff=${s.skippedBy.switchesOff} emailOnly=${s.skippedBy.emailOnly}`;
@@ -211,6 +228,6 @@ export function summaryLine(s: FanOutSummary): string {
         (s.removalsDeferred ? ` deferred=${s.removalsDeferred}` : "");
   return (
     `nightly ${s.runId}: users=${s.users} eligible=${s.eligible} enqueued=${s.enqueued} batches=${s.batches} ` +
-    `skipped=${s.skipped} (${by}${odd}) invalid=${s.invalid} ${removed} pruned=${s.pruned ?? "-"} in ${s.elapsedMs} ms`
+    `skipped=${s.skipped} (${by}${odd}) invalid=${s.invalid} misplaced=${s.misplaced.length} ${removed} pruned=${s.pruned ?? "-"} in ${s.elapsedMs} ms`
   );
 }

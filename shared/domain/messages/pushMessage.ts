@@ -78,13 +78,27 @@ export const actionTypeData = z.object({
   description: z.string({ error: "expected a string" }).describe("Matched against an Outlook event's first category"),
 });
 
+/**
+ * Upper bounds that keep every table key built from these fields under Azure's 1 KiB even when escaped (a field that
+ * breaks them is named in the reason, instead of failing later as an anonymous key-length error).
+ */
+export const KEY_FIELD_MAX = { kco: 20, hsaRef: 80, outlookId: 300 } as const;
+
 const envelope = {
   user: erpUser,
-  outlookId: z.string().min(1).optional().describe("Set when the ERP record came from an Outlook item: link it"),
+  outlookId: z
+    .string()
+    .min(1)
+    .max(KEY_FIELD_MAX.outlookId, `at most ${KEY_FIELD_MAX.outlookId} characters (a Graph id is far shorter)`)
+    .optional()
+    .describe("Set when the ERP record came from an Outlook item: link it"),
 };
 const erpKey = {
-  kco: nonEmpty("ERP company of the record"),
-  hsaRef: nonEmpty("ERP key (hsa_ref) of the appointment/task"),
+  kco: nonEmpty("ERP company of the record").max(KEY_FIELD_MAX.kco, `at most ${KEY_FIELD_MAX.kco} characters`),
+  hsaRef: nonEmpty("ERP key (hsa_ref) of the appointment/task").max(
+    KEY_FIELD_MAX.hsaRef,
+    `at most ${KEY_FIELD_MAX.hsaRef} characters`,
+  ),
 };
 
 /** appointment and task: CREATE/UPDATE carry data; DELETE may omit it (the ERP key identifies the item). */

@@ -61,7 +61,7 @@ describe("parseUserRow: switch forms Storage Explorer writes", () => {
     [
       "bad mailbox",
       { mailbox: "jsmith" },
-      'mailbox: expected a user principal name (name@domain) or an Entra object id, got "jsmith"',
+      'mailbox: expected a user principal name or SMTP address (name@domain) or an Entra object id (GUID), got "jsmith"',
     ],
     [
       "inbound switch without company",
@@ -193,5 +193,113 @@ describe("UsersTable on Azurite", () => {
       valid: true,
       user: { mailbox: "k2@contoso.com", emails: true, status: "auth_required" },
     });
+  });
+});
+
+describe("parseUserRow: rows that look valid but are not (issue 9 item 2)", () => {
+  const row = (cells: Record<string, unknown>) =>
+    parseUserRow({ partitionKey: "users", rowKey: "A", etag: "e", ...base, ...cells });
+
+  it.each([
+    ["mailto:jsmith@contoso.test"],
+    ["<jsmith@contoso.test>"],
+    ["John Smith <jsmith@contoso.test>"],
+    ['"John Smith" jsmith@contoso.test'],
+    ["jsmith @contoso.test"],
+    ["jsmith@contoso .test"],
+    ["jsmith@@contoso.test"],
+    ["jsmith@contoso.test;adoe@contoso.test"],
+    ["jsmith@contoso..test"],
+    [".jsmith@contoso.test"],
+    ["jsmith@-contoso.test"],
+    ["jsmith@contoso"],
+    ["jsmith@contoso.test."],
+    ["j\u017Fmith@contoso.test"],
+    ["0f2e4b7c-1234-4d5e-8f90-abcdefabcdeg"],
+    ["{0f2e4b7c-1234-4d5e-8f90-abcdefabcdef}"],
+  ])("mailbox %j → invalid, lastError names mailbox", (mailbox) => {
+    const r = row({ mailbox });
+    expect(r.valid).toBe(false);
+    expect(!r.valid && r.invalid.errors.map((e) => e.column)).toEqual(["mailbox"]);
+    expect(!r.valid && r.invalid.lastError).toMatch(
+      /^mailbox: expected a user principal name or SMTP address \(name@domain\) or an Entra object id \(GUID\), got /,
+    );
+  });
+
+  it.each([
+    ["jsmith@contoso.test"],
+    ["J.Smith+erp@mail.contoso.co.uk"],
+    ["john_smith@contoso.onmicrosoft.com"],
+    ["o'brien@contoso.test"],
+    ["ext_jsmith#EXT#@contoso.onmicrosoft.com"],
+    ["0f2e4b7c-1234-4d5e-8f90-abcdefabcdef"],
+    ["0F2E4B7C-1234-4D5E-8F90-ABCDEFABCDEF"],
+  ])("mailbox %j is accepted", (mailbox) => {
+    expect(row({ mailbox })).toMatchObject({ valid: true, user: { mailbox } });
+  });
+
+  it.each([
+    ["syncAppointmnets", "syncAppointments"],
+    ["SyncAppointments", "syncAppointments"],
+    ["Mailbox2", "mailbox"],
+    ["emial", "emails"],
+    ["tasksFromOutlok", "tasksFromOutlook"],
+  ])("unknown column %j → invalid, naming it and %j", (column, meant) => {
+    const r = row({ [column]: true });
+    expect(r.valid).toBe(false);
+    expect(!r.valid && r.invalid.errors).toEqual([
+      { column, message: `unknown column (did you mean ${meant}?); its value is ignored until it is renamed` },
+    ]);
+  });
+
+  it("an unknown column far from every known one is named without a guess", () => {
+    const r = row({ notes: "call first" });
+    expect(!r.valid && r.invalid.lastError).toBe(
+      "notes: unknown column (known columns: mailbox, defaultCompany, emails, syncAppointments, " +
+        "appointmentsFromOutlook, syncTasks, tasksFromOutlook); its value is ignored until it is renamed",
+    );
+  });
+
+  it("the system's own columns (keys, timestamp, etag, status columns) are not flagged", () => {
+    const r = parseUserRow({
+      partitionKey: "users",
+      rowKey: "A",
+      etag: "e",
+      timestamp: "2026-11-30T00:00:00Z",
+      "odata.etag": "e",
+      ...base,
+      status: "ok",
+      lastError: "",
+      lastSyncAt: "2026-11-30T00:00:00Z",
+      grantedScopes: "Mail.Send",
+      signedInAt: "2026-11-30T00:00:00Z",
+    });
+    expect(r.valid).toBe(true);
+  });
+});
+
+describe("UsersTable on Azurite: misplaced and mistyped rows", () => {
+  it("a mis-cased column written by Storage Explorer marks the row invalid; rows in other partitions are listed apart", async () => {
+    const own = await UsersTable.open(azuriteOptions("usersmis"));
+    await own.client.upsertEntity({ partitionKey: USERS_PARTITION, rowKey: "CASED", ...base, SyncAppointments: true });
+    await own.client.upsertEntity({ partitionKey: "Users", rowKey: "LOST", ...base, syncAppointments: true });
+    await own.client.upsertEntity({ partitionKey: "", rowKey: "EMPTY", ...base });
+    const { valid, invalid, misplaced } = await own.listUsers();
+    expect(valid).toEqual([]);
+    expect(invalid.map((u) => [u.userId, u.lastError])).toEqual([
+      [
+        "CASED",
+        "SyncAppointments: unknown column (did you mean syncAppointments?); its value is ignored until it is renamed",
+      ],
+    ]);
+    expect(misplaced).toEqual([
+      { partitionKey: "", rowKey: "EMPTY" },
+      { partitionKey: "Users", rowKey: "LOST" },
+    ]);
+    const row = await own.client.getEntity<Record<string, unknown>>(USERS_PARTITION, "CASED");
+    expect(row.status).toBe("invalid");
+    // A misplaced row is not written to: it is not the integration's row.
+    const lost = await own.client.getEntity<Record<string, unknown>>("Users", "LOST");
+    expect(lost.status).toBeUndefined();
   });
 });

@@ -117,7 +117,7 @@ describe("nightly clean-up", () => {
     expect(failure).toMatch(/FAILING\/events/);
     expect(log.lines.some((l) => l.includes(broken.subscriptionId) && /kept.*invalid/.test(l))).toBe(true);
     expect(log.lines.at(-1)).toMatch(
-      /eligible=3 enqueued=3 batches=1 skipped=2 \(switchesOff=1 emailOnly=1\) invalid=1 subscriptions=6 removed=3 \(unknownUser=1 switchedOff=2\) removeFailed=1 keptForInvalid=1 pruned=0 /,
+      /eligible=3 enqueued=3 batches=1 skipped=2 \(switchesOff=1 emailOnly=1\) invalid=1 misplaced=0 subscriptions=6 removed=3 \(unknownUser=1 switchedOff=2\) removeFailed=1 keptForInvalid=1 pruned=0 /,
     );
     for (const rec of all) expect(log.lines.join("\n")).not.toContain(rec.clientState);
 

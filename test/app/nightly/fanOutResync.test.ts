@@ -78,7 +78,7 @@ describe("fanOutResync", () => {
     expect(broken.status).toBe("invalid");
     expect(log.lines.some((l) => l.includes("BROKEN") && l.includes("mailbox"))).toBe(true);
     expect(log.lines.at(-1)).toMatch(
-      /users=5 eligible=2 enqueued=2 batches=1 skipped=2 \(switchesOff=1 emailOnly=1\) invalid=1 subscriptions=0 removed=0 .*removeFailed=0 keptForInvalid=0 pruned=0 in \d+ ms$/,
+      /users=5 eligible=2 enqueued=2 batches=1 skipped=2 \(switchesOff=1 emailOnly=1\) invalid=1 misplaced=0 subscriptions=0 removed=0 .*removeFailed=0 keptForInvalid=0 pruned=0 in \d+ ms$/,
     );
 
     // The timer fires again the same night: same MessageIds → the broker drops both.
