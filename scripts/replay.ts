@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const queues = createQueueSender(config.serviceBusConnection);
   const deps: ReplayDeps = {
     config,
-    rejected: createRejectedStore({ connectionString: config.storageConnection, tablePrefix: config.tablePrefix }),
+    rejected: createRejectedStore({ ...config.storageConnection, tablePrefix: config.tablePrefix }),
     queues,
   };
   const counts = { replayed: 0, refused: 0, failed: 0 };
