@@ -1,12 +1,15 @@
 // A stand-in for the Functions host's HTTP front door: serves registered HTTP handlers on loopback, so that other
 // processes (the Graph simulator's notification delivery, a person with curl) reach them over real HTTP.
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import functions, { type HttpResponseInit } from "@azure/functions";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
+// A default import: under plain Node ESM (npm start) the CommonJS bundle's classes are not named exports.
+const { HttpRequest, HttpResponse, InvocationContext } = functions;
+
 export type HttpHandler = (
-  request: HttpRequest,
-  context: InvocationContext,
-) => Promise<HttpResponseInit | HttpResponse>;
+  request: functions.HttpRequest,
+  context: functions.InvocationContext,
+) => Promise<HttpResponseInit | functions.HttpResponse>;
 
 export interface HttpRoute {
   /** Function name, used for the InvocationContext. */
@@ -62,16 +65,24 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startHttpHost(routes: HttpRoute[], opts: { port?: number } = {}): Promise<HttpHost> {
+export interface HttpHostOptions {
+  port?: number;
+  /** Routes outside /api (the local Functions host's own /admin API); matched against the path without prefix. */
+  hostRoutes?: HttpRoute[];
+}
+
+export async function startHttpHost(routes: HttpRoute[], opts: HttpHostOptions = {}): Promise<HttpHost> {
   const calls: HttpHost["calls"] = [];
   const logs: string[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const path = url.pathname.replace(/^\/api\//, "");
+      const onApi = url.pathname.startsWith("/api/");
+      const path = onApi ? url.pathname.slice("/api/".length) : url.pathname;
+      const table = onApi ? routes : (opts.hostRoutes ?? routes);
       const method = (req.method ?? "GET").toUpperCase();
       let matched: { route: HttpRoute; params: Record<string, string> } | undefined;
-      for (const route of routes) {
+      for (const route of table) {
         const params = matchRoute(route.route, path);
         if (params && route.methods.includes(method)) matched = { route, params };
       }
