@@ -1,9 +1,7 @@
 // Tiny HTML helpers for the sandbox pages: escaping and the shared page frame (plain HTML, a little CSS).
-export const esc = (v: unknown): string =>
-  String(v ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
+import { esc } from "../../shared/app/adminPage/html.js";
+
+export { esc };
 
 export function page(title: string, body: string, script: string, adminPage: string): string {
   return `<!doctype html>

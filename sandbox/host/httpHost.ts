@@ -47,6 +47,19 @@ function decodeSegment(segment: string): string {
 function matchRoute(template: string, path: string): Record<string, string> | undefined {
   const t = template.split("/").filter(Boolean);
   const p = path.split("/").filter(Boolean);
+  // A last segment {*name} takes the rest of the path (possibly empty), as in ASP.NET routing.
+  const rest = /^\{\*(\w+)\}$/.exec(t[t.length - 1] ?? "");
+  if (rest?.[1]) {
+    const head = matchRoute(t.slice(0, -1).join("/"), p.slice(0, t.length - 1).join("/"));
+    if (!head || p.length < t.length - 1) return undefined;
+    return {
+      ...head,
+      [rest[1]]: p
+        .slice(t.length - 1)
+        .map(decodeSegment)
+        .join("/"),
+    };
+  }
   if (t.length !== p.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < t.length; i++) {
