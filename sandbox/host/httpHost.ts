@@ -1,10 +1,11 @@
 // A stand-in for the Functions host's HTTP front door: serves registered HTTP handlers on loopback, so that other
 // processes (the Graph simulator's notification delivery, a person with curl) reach them over real HTTP.
-import functions, { type HttpResponseInit } from "@azure/functions";
+import type * as functions from "@azure/functions";
+import type { HttpResponseInit } from "@azure/functions";
+import { functionsModule } from "./functionsModule.js";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
-// A default import: under plain Node ESM (npm start) the CommonJS bundle's classes are not named exports.
-const { HttpRequest, HttpResponse, InvocationContext } = functions;
+const { HttpRequest, HttpResponse, InvocationContext } = functionsModule;
 
 export type HttpHandler = (
   request: functions.HttpRequest,

@@ -2,7 +2,9 @@
 // maxConcurrentSessions sessions at once, messages of a session in order, lock renewal up to
 // maxAutoLockRenewalDuration, complete on return (autoCompleteMessages), abandon on throw (redelivery, then DLQ).
 import { randomUUID } from "node:crypto";
-import functions, { type LogLevel } from "@azure/functions";
+import type * as functions from "@azure/functions";
+import type { LogLevel } from "@azure/functions";
+import { functionsModule } from "./functionsModule.js";
 import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
 import { hostBody, hostTriggerMetadata } from "./serviceBusBinding.js";
 import type { ServiceBusHostSettings } from "./hostJson.js";
@@ -49,7 +51,7 @@ export function startSessionTrigger(o: SessionTriggerOptions): SessionTrigger {
         continue;
       }
       idleMs = 0;
-      const context = new functions.InvocationContext({
+      const context = new functionsModule.InvocationContext({
         invocationId: randomUUID(),
         functionName: o.functionName,
         triggerMetadata: hostTriggerMetadata(message),

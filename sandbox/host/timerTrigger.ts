@@ -1,6 +1,8 @@
 // Runs a timer trigger on its NCRONTAB schedule (in UTC), and on demand ("run now", as the host's admin API does).
 import { randomUUID } from "node:crypto";
-import functions, { type LogLevel, type Timer } from "@azure/functions";
+import type * as functions from "@azure/functions";
+import type { LogLevel, Timer } from "@azure/functions";
+import { functionsModule } from "./functionsModule.js";
 import type { RetryMetadata } from "./coreApi.js";
 import { nextOccurrence, parseNcrontab } from "./ncrontab.js";
 
@@ -39,7 +41,7 @@ export function startTimerTrigger(o: TimerTriggerOptions): TimerTrigger {
   async function invoke(isPastDue: boolean): Promise<void> {
     const max = o.retry?.maxRetryCount ?? 0;
     for (let attempt = 0; ; attempt++) {
-      const context = new functions.InvocationContext({
+      const context = new functionsModule.InvocationContext({
         invocationId: randomUUID(),
         functionName: o.functionName,
         retryContext: { retryCount: attempt, maxRetryCount: max },
