@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"],
+    files: ["test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "sandbox/**/*.ts"],
     rules: { "no-console": "off" },
   },
 );

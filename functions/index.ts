@@ -11,5 +11,7 @@ import "./adminProfile.js";
 import "./nightly.js";
 import "./adminRejected.js";
 import "./adminReplay.js";
+import "./adminPage.js";
+import "./adminPageActions.js";
 
 app.setup({ enableHttpStream: false });

@@ -49,6 +49,10 @@ export interface Config {
   readonly emailBlobContainer: string;
   /** 32-byte key for the encrypted token cache; undefined when TOKEN_CACHE_KEY is not set. */
   readonly tokenCacheKey: Buffer | undefined;
+  /** Entra app roles or group object ids allowed on the admin page (App Service Authentication's principal). */
+  readonly adminPageRoles: readonly string[];
+  /** Sandbox only: serve the admin page without sign-in (refused by the page when running in Azure). */
+  readonly adminPageAllowAnonymous: boolean;
 }
 
 export interface ConfigIssue {
@@ -330,6 +334,23 @@ export const settingsSchema = z
       if (key.length !== 32) fail(`must be base64 of exactly 32 bytes, got ${key.length} bytes`);
       return key;
     }),
+    ADMIN_PAGE_ROLES: optionalText((v) =>
+      v
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+    ADMIN_PAGE_ALLOW_ANONYMOUS: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "must be text" })
+        .default("false")
+        .superRefine((v, ctx) => {
+          if (!/^(true|false)$/i.test(v))
+            ctx.addIssue({ code: "custom", message: `must be "true" or "false", got "${v}"` });
+        })
+        .transform((v) => v.toLowerCase() === "true"),
+    ),
   })
   .transform((s, ctx): Config => {
     const connectionIssues = [...storageConnectionIssues(s), ...serviceBusConnectionIssues(s)];
@@ -358,6 +379,8 @@ export const settingsSchema = z
       lifecycleWebhookUrl: s.LIFECYCLE_WEBHOOK_URL ?? defaultLifecycleUrl(s.WEBHOOK_URL),
       emailBlobContainer: s.EMAIL_BLOB_CONTAINER,
       tokenCacheKey: s.TOKEN_CACHE_KEY,
+      adminPageRoles: s.ADMIN_PAGE_ROLES ?? [],
+      adminPageAllowAnonymous: s.ADMIN_PAGE_ALLOW_ANONYMOUS,
     };
   });
 

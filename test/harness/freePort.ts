@@ -1,14 +1,2 @@
-// Finds a free TCP port on loopback.
-import { createServer } from "node:net";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
+// Moved to sandbox/host/freePort.ts (npm start uses it); re-exported here for the tests.
+export * from "../../sandbox/host/freePort.js";

@@ -472,7 +472,7 @@ export class Entity {
   acceptSession(consumer: Consumer, requested: string | undefined, waitMs: number): Promise<string | undefined> {
     if (requested !== undefined) {
       const s = this.sessions.get(requested);
-      if (s?.holder && s.holder.isOpen() && s.lockedUntil > Date.now()) {
+      if (s && this.isHeld(s, Date.now())) {
         return Promise.reject(
           new BrokerError(
             "com.microsoft:session-cannot-be-locked",
@@ -530,10 +530,22 @@ export class Entity {
     for (const m of this.messages.values()) {
       if (m.state !== "active" || m.lock || m.sessionId === undefined) continue;
       const s = this.sessions.get(m.sessionId);
-      if (s?.holder && s.holder.isOpen() && s.lockedUntil > now) continue;
+      if (s && this.isHeld(s, now)) continue;
       return m.sessionId;
     }
     return undefined;
+  }
+
+  /** Receivers whose session was locked while their attach is still being answered (not open yet). */
+  private readonly attaching = new WeakSet<Consumer>();
+
+  /**
+   * A session is held by a live, unexpired lock. A holder whose attach is still being answered counts as holding
+   * (otherwise two receivers waiting at once would both get the first session, and the second session would wait
+   * for a lock expiry); a holder whose link closed released the session (releaseSession).
+   */
+  private isHeld(s: SessionInfo, now: number): boolean {
+    return !!s.holder && (s.holder.isOpen() || this.attaching.has(s.holder)) && s.lockedUntil > now;
   }
 
   private lockSession(id: string, consumer: Consumer): SessionInfo {
@@ -543,6 +555,7 @@ export class Entity {
       this.sessions.set(id, s);
     }
     s.holder = consumer;
+    if (!consumer.isOpen()) this.attaching.add(consumer);
     consumer.sessionId = id;
     this.armSessionTimer(s);
     return s;

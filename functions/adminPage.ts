@@ -1,0 +1,56 @@
+// HTTP GET manage/page[/users/{user} | /rejected]: the admin page (server-rendered HTML), behind App Service
+// Authentication and ADMIN_PAGE_ROLES (see shared/app/adminPage/pageAccess.ts).
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
+import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
+import { getUserStatus } from "../shared/app/admin/getUserStatus.js";
+import { listUserRows } from "../shared/app/adminPage/listUserRows.js";
+import { htmlResponse, pageAccessFor, pageBase, refusal } from "../shared/app/adminPage/pageRequest.js";
+import { renderRejectedPage } from "../shared/app/adminPage/renderRejectedPage.js";
+import { renderUserPage } from "../shared/app/adminPage/renderUserPage.js";
+import { renderUsersPage } from "../shared/app/adminPage/renderUsersPage.js";
+
+const text = (status: number, message: string) =>
+  htmlResponse(status, `<!doctype html><p>${message.replace(/[&<>]/g, "")}</p>`);
+
+export async function runAdminPage(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected">,
+): Promise<HttpResponseInit> {
+  const access = pageAccessFor(request, deps.config);
+  if (!access.ok) return refusal(access, true);
+  const base = pageBase(request.url);
+  const view = request.params.view ?? "";
+  try {
+    if (view === "") return htmlResponse(200, renderUsersPage(await listUserRows(deps), base, access.who));
+    if (view === "rejected") return htmlResponse(200, renderRejectedPage(await deps.rejected.list(), base, access.who));
+    const m = /^users\/([^/]+)$/.exec(view);
+    if (!m) return text(404, `no admin page ${view}`);
+    const params = parseAdminInput(adminUserParams, { user: decodeURIComponent(m[1]!) });
+    if (!params.ok) return text(400, params.reason);
+    const [status, lookup] = await Promise.all([
+      getUserStatus(deps, params.data.user),
+      deps.users.getUser(params.data.user),
+    ]);
+    if (!status.ok) return text(404, status.failure.reason);
+    const etag = lookup?.valid ? lookup.user.etag : "";
+    return htmlResponse(200, renderUserPage(status.value, etag, base, access.who));
+  } catch (error) {
+    context.error(`admin page ${view}: ${(error as Error).message}`);
+    return text(500, "the admin page could not load its data (see the function log)");
+  }
+}
+
+export async function adminPage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runAdminPage(request, context, await getAppDeps());
+}
+
+// Anonymous at the Functions level: App Service Authentication in front of the app signs the admin in and the
+// handler checks the principal's roles. Not "admin/…": the host reserves that prefix.
+app.http("adminPage", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "manage/page/{*view}",
+  handler: adminPage,
+});

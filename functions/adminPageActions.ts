@@ -1,0 +1,122 @@
+// HTTP POST manage/page/users/{user}/{action} (save | refresh | delete | profile) and manage/page/rejected/replay:
+// what the admin page's buttons do, with the same access check as the page and the admin use cases behind them.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { z } from "zod";
+import { replayRejected } from "../shared/adapters/servicebus/rejectedStore.js";
+import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
+import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
+import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
+import { deleteSubscriptions } from "../shared/app/admin/deleteSubscriptions.js";
+import { profileTest } from "../shared/app/admin/profileTest.js";
+import { refreshUser } from "../shared/app/admin/refreshUser.js";
+import { pageAccessFor, refusal } from "../shared/app/adminPage/pageRequest.js";
+import { saveSwitches } from "../shared/app/adminPage/saveSwitches.js";
+import { PermanentError } from "../shared/domain/errors.js";
+
+const actionParams = adminUserParams.extend({
+  action: z.enum(["save", "refresh", "delete", "profile"], {
+    error: 'expected "save", "refresh", "delete" or "profile"',
+  }),
+});
+const replayBody = z.object({
+  queue: z.string({ error: "expected the queue name" }).min(1, "expected the queue name"),
+  id: z.string({ error: "expected the rejected message's id" }).min(1, "expected the rejected message's id"),
+});
+
+async function body(request: HttpRequest): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const ok = (message: string, extra: object = {}) => ({ status: 200, jsonBody: { message, ...extra } });
+
+export async function runAdminPageAction(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: AppDeps,
+): Promise<HttpResponseInit> {
+  const access = pageAccessFor(request, deps.config);
+  if (!access.ok) return refusal(access, false);
+  const params = parseAdminInput(actionParams, request.params);
+  if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
+  const { user, action } = params.data;
+  const input = await body(request);
+  if (input === undefined) return failureResponse({ kind: "bad_request", reason: "body: expected JSON" });
+  try {
+    if (action === "save") {
+      const r = await saveSwitches(deps, user, input);
+      if ("conflict" in r) return { status: 409, jsonBody: { error: "conflict", reason: r.conflict } };
+      if (!r.ok) return failureResponse(r.failure);
+      context.info(`admin page: ${access.who} saved the switches of ${user}`);
+      return ok(`Saved the switches of ${user}`, { etag: r.value.etag });
+    }
+    if (action === "refresh") {
+      const r = await refreshUser(deps, user, { log: context });
+      return r.ok
+        ? ok(`Refreshed ${user}: subscribed again, full resync queued`, { result: r.value })
+        : toResponse(r, 202);
+    }
+    if (action === "delete") {
+      const kind = parseAdminInput(subscriptionKindQuery, input);
+      if (!kind.ok) return failureResponse({ kind: "bad_request", reason: kind.reason });
+      const r = await deleteSubscriptions(deps, user, kind.data.kind, { log: context });
+      return r.ok
+        ? ok(`Deleted the ${kind.data.kind ?? "all"} subscription of ${user}`, { result: r.value })
+        : toResponse(r, 200);
+    }
+    const r = await profileTest(deps, user, { log: context });
+    return r.ok ? ok(`Profile of ${user} read from Graph`, { profile: r.value.profile }) : toResponse(r, 200);
+  } catch (error) {
+    return unexpectedResponse(error, context, `admin page ${action} of ${user}`);
+  }
+}
+
+export async function runAdminPageReplay(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Pick<AppDeps, "config" | "now" | "rejected" | "queues">,
+): Promise<HttpResponseInit> {
+  const access = pageAccessFor(request, deps.config);
+  if (!access.ok) return refusal(access, false);
+  const input = parseAdminInput(replayBody, await body(request));
+  if (!input.ok) return failureResponse({ kind: "bad_request", reason: input.reason });
+  try {
+    const r = await replayRejected(deps.rejected, deps.queues, input.data.queue, input.data.id, deps.now());
+    context.info(`admin page: ${access.who} replayed ${input.data.id} to ${input.data.queue}`);
+    return ok(`Replayed to ${input.data.queue} as MessageId ${r.messageId}`, r);
+  } catch (error) {
+    if (error instanceof PermanentError)
+      return {
+        status: error.code === "rejected-not-found" ? 404 : 409,
+        jsonBody: { error: error.code, reason: error.message },
+      };
+    return unexpectedResponse(error, context, `replay of ${input.data.id}`);
+  }
+}
+
+export async function adminPageAction(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runAdminPageAction(request, context, await getAppDeps());
+}
+
+export async function adminPageReplay(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return runAdminPageReplay(request, context, await getAppDeps());
+}
+
+app.http("adminPageAction", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "manage/page/users/{user}/{action}",
+  handler: adminPageAction,
+});
+
+app.http("adminPageReplay", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "manage/page/rejected/replay",
+  handler: adminPageReplay,
+});

@@ -1,0 +1,30 @@
+// What the Functions host hands a Node function for a Service Bus message: the body (JSON-parsed when it is JSON)
+// and triggerMetadata (binding data names, camel-cased by the worker; DeliveryCount 1 on the first delivery).
+import type { ServiceBusReceivedMessage } from "@azure/service-bus";
+
+export function hostBody(message: ServiceBusReceivedMessage): unknown {
+  const raw: unknown = message.body;
+  const text = Buffer.isBuffer(raw) ? raw.toString("utf8") : typeof raw === "string" ? raw : undefined;
+  if (text === undefined) return raw;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string, unknown> {
+  return {
+    messageId: m.messageId === undefined ? undefined : String(m.messageId),
+    sessionId: m.sessionId,
+    // The wire header counts prior failed attempts; the host's .NET SDK adds 1.
+    deliveryCount: (m.deliveryCount ?? 0) + 1,
+    enqueuedTimeUtc: m.enqueuedTimeUtc?.toISOString(),
+    sequenceNumber: m.sequenceNumber?.toNumber(),
+    lockToken: m.lockToken,
+    contentType: m.contentType,
+    correlationId: m.correlationId,
+    applicationProperties: m.applicationProperties ?? {},
+    userProperties: m.applicationProperties ?? {},
+  };
+}
