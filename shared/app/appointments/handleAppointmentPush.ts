@@ -7,7 +7,7 @@ import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../domain/appo
 import { eventBodyFromErp } from "../../domain/appointments/eventBody.js";
 import { parseGraphEvent } from "../../domain/appointments/graphEvent.js";
 import { matchActionType } from "../../domain/appointments/pullPlan.js";
-import { decidePush, etagOf, type PushDecision } from "../../domain/appointments/pushPlan.js";
+import { decidePush, etagOf, newestModifiedAt, type PushDecision } from "../../domain/appointments/pushPlan.js";
 import type { ErpAppointment, Link, OutlookEvent } from "../../domain/appointments/types.js";
 import { decideDrift } from "../../domain/conflict.js";
 import { AppError, TransientError } from "../../domain/errors.js";
@@ -58,6 +58,7 @@ async function toErpAppointment(deps: AppDeps, m: AppointmentPush): Promise<ErpA
     notes: m.data.notes,
     actionType: code,
     actionTypeDescription: description,
+    modifiedAt: m.data.modifiedAt,
   };
 }
 
@@ -116,6 +117,13 @@ export async function handleAppointmentPush(
     await replaceLink(run, { ...link, kco: appointment.kco, hsaRef: appointment.hsaRef, lastSyncedAt: now });
     log.log(`${where(run)}: linked to event ${link.outlookId} (content already in step)`);
     return;
+  }
+  if (decision.type === "skip" && decision.reason === "unchanged" && link && appointment) {
+    // Same content, later modifiedAt: the link remembers it, so an older push delivered after this one is stale.
+    const newest = newestModifiedAt(link, appointment);
+    if (newest && newest.getTime() !== link.erpModifiedAt?.getTime()) {
+      await saveLink(deps, { ...link, erpModifiedAt: newest });
+    }
   }
   await act(run, decision);
 }
@@ -232,6 +240,7 @@ async function resolveFailedPatch(run: PushRun, d: Extract<PushDecision, { type:
           outlookFingerprint: outlookEventFingerprint(outlook),
           outlookChangeKey: outlook.changeKey ?? link.outlookChangeKey,
           lastSyncedAt: run.now,
+          erpModifiedAt: newestModifiedAt(link, appointment),
         });
       }
       return;
@@ -313,6 +322,7 @@ async function recordWrite(run: PushRun, event: GraphEvent, erpFingerprint: stri
     outlookFingerprint: outlookEventFingerprint(outlook),
     outlookChangeKey: event.changeKey ?? "",
     lastSyncedAt: run.now,
+    erpModifiedAt: newestModifiedAt(run.link, a),
   });
 }
 

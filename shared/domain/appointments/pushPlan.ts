@@ -1,4 +1,5 @@
 // PUSH decisions: what an ERP appointment CREATE/UPDATE/DELETE means for the user's Outlook calendar.
+import { erpModifiedAt } from "../conflict.js";
 import { PermanentError } from "../errors.js";
 import { erpAppointmentFingerprint } from "../fingerprint.js";
 import { overlapsWindow, type SyncWindow } from "../window.js";
@@ -22,7 +23,7 @@ export interface PushInput {
   now: Date;
 }
 
-export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked";
+export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale";
 
 export type PushDecision =
   /** POST /users/{mailbox}/events with `body` (transactionId inside); then save a link from the answer. */
@@ -66,7 +67,24 @@ function recordedLink(input: PushInput, a: ErpAppointment, outlookId: string, fi
     outlookFingerprint: existing?.outlookFingerprint ?? fingerprint,
     outlookChangeKey: existing?.outlookChangeKey ?? "",
     lastSyncedAt: input.now,
+    erpModifiedAt: newestModifiedAt(input.link, a),
   };
+}
+
+/** The later of the link's ERP modifiedAt and the appointment's (what the link holds after applying `a`). */
+export function newestModifiedAt(link: Link | undefined, a: ErpAppointment | undefined): Date | undefined {
+  const pushed = erpModifiedAt(a);
+  const held = link?.erpModifiedAt;
+  if (!pushed) return held;
+  return held && held.getTime() > pushed.getTime() ? held : pushed;
+}
+
+/** A CREATE/UPDATE whose modifiedAt is older than the one the link holds (delivered after a newer one). */
+function staleness(link: Link | undefined, a: ErpAppointment): string | undefined {
+  const pushed = erpModifiedAt(a);
+  const held = link?.erpModifiedAt;
+  if (!pushed || !held || pushed.getTime() >= held.getTime()) return undefined;
+  return `modifiedAt ${a.modifiedAt ?? ""} is older than ${held.toISOString()} already applied`;
 }
 
 /**
@@ -77,6 +95,8 @@ function recordedLink(input: PushInput, a: ErpAppointment, outlookId: string, fi
  * PATCH with If-Match (also when the new times are outside the window: the event must not keep stale times).
  * UPDATE with outlookId but no link → PATCH that event. Unlinked and outside the window → nothing; else create with a
  * transactionId derived from user + kco + hsaRef (a redelivered CREATE never makes a second event).
+ * A CREATE/UPDATE whose `modifiedAt` is older than the link's (an older change delivered after a newer one) → stale:
+ * nothing written (a push without modifiedAt is never stale).
  */
 export function decidePush(input: PushInput): PushDecision {
   const { op, link, outlookId } = input;
@@ -97,6 +117,8 @@ export function decidePush(input: PushInput): PushDecision {
 
   const a = requireAppointment(input);
   const fingerprint = erpAppointmentFingerprint(a);
+  const stale = staleness(link, a);
+  if (stale) return { type: "skip", reason: "stale", detail: stale };
   if (op === "CREATE" && outlookId) {
     return { type: "link", outlookId, link: recordedLink(input, a, outlookId, fingerprint) };
   }
