@@ -11,6 +11,7 @@ import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import { removeLink, saveLink } from "./appointmentLinks.js";
+import { claimTombstone } from "./linkArbiter.js";
 import { checkInbound, inboundFromDecision } from "./sendInbound.js";
 import { sendInbound, type InboundOut } from "../sendInbound.js";
 
@@ -23,8 +24,11 @@ export interface AppointmentRun {
   now: Date;
 }
 
+/** A message for the ERP; a DELETE carries the link to tombstone before it is sent (the arbiter may cancel it). */
+export type PullOut = InboundOut & { tombstone?: Link };
+
 export interface PullEffects {
-  messages: InboundOut[];
+  messages: PullOut[];
   linkSaves: Link[];
   linkRemovals: Link[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
@@ -90,7 +94,8 @@ function record(run: AppointmentRun, ctx: PullContext, d: PullDecision, out: Pul
   if (d.type === "inbound") {
     try {
       const version = d.link.op === "upsert" ? d.link.link.outlookChangeKey || undefined : undefined;
-      out.messages.push({ message: checkInbound(inboundFromDecision(run.user.userId, d)), version });
+      const message = checkInbound(inboundFromDecision(run.user.userId, d));
+      out.messages.push({ message, version, ...(d.link.op === "tombstone" ? { tombstone: d.link.link } : {}) });
     } catch (error) {
       const e = error instanceof AppError ? error : undefined;
       run.log.error(`event ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);
@@ -125,6 +130,11 @@ export async function planPull(
   if (options.checkUnseenLinks && ctx.switches.appointmentsFromOutlook) {
     for (const link of links.values()) {
       if (seen.has(link.outlookId)) continue;
+      if (link.state === "outlookDeleted") {
+        // A tombstone outlives the window's start by a day (a late ERP push for it is refused until then).
+        if (link.lastSyncedAt.getTime() < run.window.start.getTime() - DAY_MS) out.linkRemovals.push(link);
+        continue;
+      }
       record(run, ctx, await resolve(run, ctx, { type: "confirmRemoval", outlookId: link.outlookId }), out);
     }
   }
@@ -133,13 +143,29 @@ export async function planPull(
 
 const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "outlook_id_already_linked";
 
-/** Sends every message (plus `extra`), then saves the links. The cursor is the caller's, saved after this. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Tombstones the link of every DELETE first (the link row arbitrates against the push worker: a DELETE whose event
+ * was re-created meanwhile is not sent), then sends every message (plus `extra`), then saves the links. The cursor
+ * is the caller's, saved after this.
+ */
 export async function commitPull(
   run: AppointmentRun,
   effects: PullEffects,
   extra: readonly InboundMessage[] = [],
 ): Promise<void> {
-  await sendInbound(run.deps, [...effects.messages, ...extra.map((message) => ({ message }))]);
+  const messages: InboundOut[] = [];
+  for (const out of effects.messages) {
+    if (out.tombstone && !(await claimTombstone(run.deps, out.tombstone, run.now))) {
+      run.log.log(
+        `event ${out.tombstone.outlookId} of ${run.user.userId}: re-created or re-linked by the push side; no DELETE`,
+      );
+      continue;
+    }
+    messages.push({ message: out.message, version: out.version });
+  }
+  await sendInbound(run.deps, [...messages, ...extra.map((message) => ({ message }))]);
   for (const link of effects.linkSaves) {
     try {
       await saveLink(run.deps, link);

@@ -23,7 +23,7 @@ export interface PushInput {
   now: Date;
 }
 
-export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale";
+export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale" | "tombstoned";
 
 export type PushDecision =
   /** POST /users/{mailbox}/events with `body` (transactionId inside); then save a link from the answer. */
@@ -96,7 +96,8 @@ function staleness(link: Link | undefined, a: ErpAppointment): string | undefine
  * UPDATE with outlookId but no link → PATCH that event. Unlinked and outside the window → nothing; else create with a
  * transactionId derived from user + kco + hsaRef (a redelivered CREATE never makes a second event).
  * A CREATE/UPDATE whose `modifiedAt` is older than the link's (an older change delivered after a newer one) → stale:
- * nothing written (a push without modifiedAt is never stale).
+ * nothing written (a push without modifiedAt is never stale). A tombstoned link (deleted in Outlook, DELETE sent to
+ * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its event.
  */
 export function decidePush(input: PushInput): PushDecision {
   const { op, link, outlookId } = input;
@@ -110,6 +111,7 @@ export function decidePush(input: PushInput): PushDecision {
   }
 
   if (op === "DELETE") {
+    // Also for a tombstone: the event is gone already (404 = done) and the ERP's DELETE retires the tombstone.
     if (link) return { type: "delete", outlookId: link.outlookId };
     if (outlookId) return { type: "delete", outlookId };
     return { type: "skip", reason: "notLinked" };
@@ -117,6 +119,10 @@ export function decidePush(input: PushInput): PushDecision {
 
   const a = requireAppointment(input);
   const fingerprint = erpAppointmentFingerprint(a);
+  if (link?.state === "outlookDeleted") {
+    const detail = `event ${link.outlookId} was deleted in Outlook and the ERP was sent DELETE`;
+    return { type: "skip", reason: "tombstoned", detail };
+  }
   const stale = staleness(link, a);
   if (stale) return { type: "skip", reason: "stale", detail: stale };
   if (op === "CREATE" && outlookId) {

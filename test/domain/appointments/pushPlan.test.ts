@@ -72,6 +72,22 @@ describe("decidePush", () => {
     ],
     ["UPDATE linked, unchanged (our own echo from the ERP)", { op: "UPDATE", link: link() }, "skip unchanged"],
     [
+      "UPDATE of a tombstone (deleted in Outlook, DELETE sent to the ERP): nothing re-created",
+      { op: "UPDATE", link: link({ state: "outlookDeleted" }), appointment: appointment({ subject: "Late" }) },
+      "skip tombstoned",
+    ],
+    [
+      "CREATE of a tombstone: nothing",
+      { link: link({ state: "outlookDeleted" }), appointment: appointment({ subject: "Again" }) },
+      "skip tombstoned",
+    ],
+    ["DELETE of a tombstone: retires it", { op: "DELETE", link: link({ state: "outlookDeleted" }) }, "delete EV1"],
+    [
+      "UPDATE while re-creating: PATCH (its 404 leads back to the re-create)",
+      { op: "UPDATE", link: link({ state: "recreating" }), appointment: appointment({ subject: "x" }) },
+      'update EV1 ifMatch=W/"CK1"',
+    ],
+    [
       "UPDATE older than the link's modifiedAt (delivered late): stale",
       {
         op: "UPDATE",
