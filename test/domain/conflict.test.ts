@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { parseGraphEvent } from "../../shared/domain/appointments/graphEvent.js";
 import type { ConflictRule, ErpAppointment, Link, UserSwitches } from "../../shared/domain/appointments/types.js";
-import { decideDrift, resolveConflict, type ChangeTimes, type DriftAction } from "../../shared/domain/conflict.js";
+import {
+  decideDrift,
+  decideOrphan,
+  resolveConflict,
+  type ChangeTimes,
+  type DriftAction,
+  type OrphanAction,
+} from "../../shared/domain/conflict.js";
 import { erpAppointmentFingerprint, outlookEventFingerprint } from "../../shared/domain/fingerprint.js";
 import { syncWindow } from "../../shared/domain/window.js";
 import { rawEvent } from "./appointments/rawEvent.js";
@@ -232,5 +239,27 @@ describe("decideDrift", () => {
       winner: "outlook",
       reason: "both changed, outlook-wins",
     });
+  });
+});
+
+describe("decideOrphan (an event carrying our ERP key, its own Outlook id not linked)", () => {
+  it.each<[string, { outlookId: string; state?: Link["state"] } | undefined, ConflictRule, boolean, OrphanAction]>([
+    ["key tombstoned", { outlookId: "OLD", state: "outlookDeleted" }, "erp-wins", false, "deleteEvent"],
+    ["key tombstoned, resync", { outlookId: "OLD", state: "outlookDeleted" }, "erp-wins", true, "deleteEvent"],
+    ["key linked to another event (duplicate)", { outlookId: "OTHER" }, "erp-wins", true, "deleteEvent"],
+    [
+      "key being re-created: this is its event",
+      { outlookId: "OLD", state: "recreating" },
+      "outlook-wins",
+      true,
+      "relink",
+    ],
+    ["no link, delta read (our create racing its link save)", undefined, "outlook-wins", false, "relink"],
+    ["no link, resync, erp-wins", undefined, "erp-wins", true, "relink"],
+    ["no link, resync, newest-wins", undefined, "newest-wins", true, "relink"],
+    ["no link, resync, outlook-wins", undefined, "outlook-wins", true, "deleteEvent"],
+    ["key linked to this very event", { outlookId: "EV9" }, "outlook-wins", true, "relink"],
+  ])("%s → %s", (_name, keyLink, rule, fullResync, expected) => {
+    expect(decideOrphan(keyLink, "EV9", rule, fullResync)).toBe(expected);
   });
 });

@@ -2,7 +2,8 @@
 // interleaving ends as the conflict rule says — one linked event showing the ERP's change, or one DELETE to the ERP and
 // no event — never an orphan event, a second DELETE, or an UPDATE for a record the ERP was told to delete.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appointment, MB } from "../app/appointments/appointmentRig.js";
+import { appointment, at, MB } from "../app/appointments/appointmentRig.js";
+import { eventBodyFromErp } from "../../shared/domain/appointments/eventBody.js";
 import type { ConflictRule } from "../../shared/domain/appointments/types.js";
 import { startSyncRig, type SyncRig, type Worker } from "./syncRig.js";
 
@@ -97,6 +98,70 @@ function raceSuite(rule: ConflictRule, cases: [Interleaving, Outcome][]) {
       await rig.settle();
       expect(rig.graphWrites()).toBe(writes);
       expect(rig.inbound()).toHaveLength(inbound);
+    });
+
+    /** An event carrying our ERP key, written without a link and without its notification (a divergence). */
+    async function orphanFor(hsaRef: string) {
+      const erp = {
+        ...{ kco: "1", hsaRef, subject: `Orphan ${hsaRef}`, start: at(3, 9), end: at(3, 10), allDay: false },
+        actionTypeDescription: "Meeting",
+      };
+      rig.sim.notificationFaults.dropNext(1);
+      const created = await rig.deps.graph.createEvent(MB, { ...eventBodyFromErp(erp, `orphan-${hsaRef}`) });
+      await rig.sim.notificationsIdle(8_000);
+      return created.id;
+    }
+    async function resync(run: string) {
+      await rig.sendPull({ source: "RESYNC", user: "JSMITH", reason: "nightly" }, run);
+      await rig.settle();
+    }
+
+    it("the resync deletes an event carrying an ERP key whose link is a tombstone; the ERP hears nothing of it", async () => {
+      const tombstoned = "T1";
+      await rig.sendPush(appointment("CREATE", tombstoned));
+      await rig.settle();
+      rig.sim.deleteEvent(MB, rig.eventsFor(MB, "1", tombstoned)[0]!.id);
+      await rig.settle();
+      expect((await rig.deps.links.getByErpKey("JSMITH", "appointment", "1", tombstoned))?.state).toBe(
+        "outlookDeleted",
+      );
+      const orphan = await orphanFor(tombstoned);
+      const before = rig.inbound().length;
+      await resync(`orphan-${rule}`);
+      expect(rig.sim.events(MB).some((e) => e.id === orphan)).toBe(false);
+      expect(
+        rig
+          .inbound()
+          .slice(before)
+          .filter((m) => m.op !== "RESYNC"),
+      ).toEqual([]);
+      expect((await rig.deps.links.getByErpKey("JSMITH", "appointment", "1", tombstoned))?.state).toBe(
+        "outlookDeleted",
+      );
+      // An ERP push for it still re-creates nothing.
+      await rig.sendPush(appointment("UPDATE", tombstoned, { subject: "Late" }));
+      await rig.settle();
+      expect(rig.eventsFor(MB, "1", tombstoned)).toEqual([]);
+    });
+
+    it(`the resync and an event carrying an ERP key with no link: ${rule === "erp-wins" ? "relinked" : "deleted"}`, async () => {
+      const orphan = await orphanFor("U1");
+      const before = rig.inbound().length;
+      await resync(`unlinked-${rule}`);
+      const link = await rig.deps.links.getByErpKey("JSMITH", "appointment", "1", "U1");
+      if (rule === "erp-wins") {
+        expect(link).toMatchObject({ outlookId: orphan });
+        expect(rig.eventsFor(MB, "1", "U1").map((e) => e.id)).toEqual([orphan]);
+      } else {
+        expect(link).toBeUndefined();
+        expect(rig.eventsFor(MB, "1", "U1")).toEqual([]);
+      }
+      expect(
+        rig
+          .inbound()
+          .slice(before)
+          .filter((m) => m.op !== "RESYNC"),
+      ).toEqual([]);
     });
   });
 }

@@ -10,7 +10,8 @@ import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
-import { removeLink, saveLink } from "./appointmentLinks.js";
+import { decideOrphan } from "../../domain/conflict.js";
+import { linkByErpKey, removeLink, saveLink } from "./appointmentLinks.js";
 import { claimTombstone } from "./linkArbiter.js";
 import { checkInbound, inboundFromDecision } from "./sendInbound.js";
 import { sendInbound, type InboundOut } from "../sendInbound.js";
@@ -31,6 +32,8 @@ export interface PullEffects {
   messages: PullOut[];
   linkSaves: Link[];
   linkRemovals: Link[];
+  /** Orphan events (our ERP key, no live link: tombstoned or duplicated) to delete in Outlook. */
+  orphanDeletes: string[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
   counts: Record<string, number>;
 }
@@ -121,11 +124,18 @@ export async function planPull(
   options: { checkUnseenLinks?: boolean } = {},
 ): Promise<PullEffects> {
   const ctx = await pullContext(run, links);
-  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], counts: {} };
+  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], orphanDeletes: [], counts: {} };
   const seen = new Set<string>();
+  const fullResync = options.checkUnseenLinks ?? false;
   for (const d of decidePull({ ...ctx, items })) {
     seen.add(d.outlookId);
-    record(run, ctx, await resolve(run, ctx, d), out);
+    const resolved = await resolve(run, ctx, d);
+    if (await isOrphan(run, ctx, resolved, fullResync)) {
+      out.counts["delete orphan"] = (out.counts["delete orphan"] ?? 0) + 1;
+      out.orphanDeletes.push(resolved.outlookId);
+      continue;
+    }
+    record(run, ctx, resolved, out);
   }
   if (options.checkUnseenLinks && ctx.switches.appointmentsFromOutlook) {
     for (const link of links.values()) {
@@ -139,6 +149,26 @@ export async function planPull(
     }
   }
   return out;
+}
+
+/**
+ * An event carrying our ERP key with no live link of its own (relink), or whose own link is a tombstone (seen in a
+ * full resync): decideOrphan says whether it is an orphan to delete rather than an item to link or report.
+ */
+async function isOrphan(run: AppointmentRun, ctx: PullContext, d: PullDecision, fullResync: boolean): Promise<boolean> {
+  const rule = run.deps.config.conflictRule;
+  if (d.type === "skip" && d.reason === "tombstoned") return fullResync;
+  if (d.type !== "relink" || d.link.op !== "upsert" || d.link.link.hsaRef === null) return false;
+  const keyLink = await linkByErpKey(run.deps, ctx.user, d.link.link.kco, d.link.link.hsaRef);
+  const action = decideOrphan(keyLink, d.outlookId, rule, fullResync);
+  if (action === "deleteEvent") {
+    run.log.warn(
+      `event ${d.outlookId} of ${ctx.user} carries ERP key ${d.link.link.kco}|${d.link.link.hsaRef} but that key is ` +
+        `${keyLink ? (keyLink.state === "outlookDeleted" ? "a tombstone" : `linked to ${keyLink.outlookId}`) : "not linked"}` +
+        `: orphan deleted`,
+    );
+  }
+  return action === "deleteEvent";
 }
 
 const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "outlook_id_already_linked";
@@ -166,6 +196,7 @@ export async function commitPull(
     messages.push({ message: out.message, version: out.version });
   }
   await sendInbound(run.deps, [...messages, ...extra.map((message) => ({ message }))]);
+  for (const id of effects.orphanDeletes) await run.deps.graph.deleteEvent(run.user.mailbox, id);
   for (const link of effects.linkSaves) {
     try {
       await saveLink(run.deps, link);
