@@ -47,7 +47,7 @@ param webhookUrl string = ''
 param nightlySchedule string = '0 0 2 * * *'
 
 @description('CONFLICT_RULE when both sides changed an item.')
-@allowed(['erp-wins', 'outlook-wins'])
+@allowed(['erp-wins', 'outlook-wins', 'newest-wins'])
 param conflictRule string = 'erp-wins'
 
 @description('SUBSCRIPTION_LIFETIME_HOURS of each Graph subscription (1..70).')

@@ -296,8 +296,11 @@ export const settingsSchema = z
         .string({ error: "must be text" })
         .default("erp-wins")
         .superRefine((v, ctx) => {
-          if (v !== "erp-wins" && v !== "outlook-wins")
-            ctx.addIssue({ code: "custom", message: `must be "erp-wins" or "outlook-wins", got "${v}"` });
+          if (v !== "erp-wins" && v !== "outlook-wins" && v !== "newest-wins")
+            ctx.addIssue({
+              code: "custom",
+              message: `must be "erp-wins", "outlook-wins" or "newest-wins", got "${v}"`,
+            });
         })
         .transform((v) => v as ConflictRule),
     ),

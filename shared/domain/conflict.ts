@@ -6,9 +6,33 @@ import { overlapsWindow, type SyncWindow } from "./window.js";
 
 export type Side = "erp" | "outlook";
 
-/** Which side a conflict rule makes win when both sides changed since the last sync. */
-export function resolveConflict(rule: ConflictRule): Side {
-  return rule === "outlook-wins" ? "outlook" : "erp";
+/** When each side last changed, for `newest-wins` (undefined = not known). */
+export interface ChangeTimes {
+  /** The ERP record's `modifiedAt`. */
+  erp?: Date | undefined;
+  /** The event's `lastModifiedDateTime`; a deletion's time is not known (undefined). */
+  outlook?: Date | undefined;
+}
+
+/**
+ * Which side a conflict rule makes win when both sides changed since the last sync. newest-wins compares the ERP's
+ * modifiedAt with Outlook's lastModifiedDateTime: the later wins; an unknown time counts as older than a known one;
+ * a tie, or neither known, goes to the ERP (the system of record).
+ */
+export function resolveConflict(rule: ConflictRule, times: ChangeTimes = {}): Side {
+  if (rule === "outlook-wins") return "outlook";
+  if (rule === "erp-wins") return "erp";
+  const erp = times.erp?.getTime();
+  const outlook = times.outlook?.getTime();
+  if (outlook === undefined) return "erp";
+  if (erp === undefined) return "outlook";
+  return outlook > erp ? "outlook" : "erp";
+}
+
+/** The ERP appointment's modifiedAt as an instant (undefined when absent or unreadable). */
+export function erpModifiedAt(a: Pick<ErpAppointment, "modifiedAt"> | undefined): Date | undefined {
+  const t = a?.modifiedAt ? Date.parse(a.modifiedAt) : NaN;
+  return Number.isNaN(t) ? undefined : new Date(t);
 }
 
 export type DriftAction =
@@ -100,14 +124,15 @@ function rawDrift({ link, erp, outlook: event, rule, window }: DriftInput): Drif
         : { action: "none", reason: "in step" };
     }
     if (!erpChanged && !outlookChanged) return { action: "none", reason: "unchanged since last sync" };
-    const winner = erpChanged && outlookChanged ? resolveConflict(rule) : erpChanged ? "erp" : "outlook";
+    const times = { erp: erpModifiedAt(erp), outlook: outlook.lastModifiedDateTime };
+    const winner = erpChanged && outlookChanged ? resolveConflict(rule, times) : erpChanged ? "erp" : "outlook";
     const why = erpChanged && outlookChanged ? `both changed, ${rule}` : `${winner} changed`;
     return { action: winner === "erp" ? "pushErp" : "pullOutlook", winner, reason: why };
   }
 
   if (erp) {
-    // The event is gone from Outlook.
-    const winner = erpChanged ? resolveConflict(rule) : "outlook";
+    // The event is gone from Outlook (when is not known: under newest-wins a deletion counts as the newer change).
+    const winner = erpChanged ? (rule === "newest-wins" ? "outlook" : resolveConflict(rule)) : "outlook";
     if (winner === "outlook") return { action: "deleteInErp", winner, reason: "deleted in Outlook" };
     if (window) {
       const span = erpAppointmentTimes(erp);
@@ -118,8 +143,30 @@ function rawDrift({ link, erp, outlook: event, rule, window }: DriftInput): Drif
     return { action: "recreateInOutlook", winner, reason: `deleted in Outlook but changed in the ERP, ${rule}` };
   }
 
-  // The appointment is gone from the ERP.
-  const winner = outlookChanged ? resolveConflict(rule) : "erp";
+  // The appointment is gone from the ERP (its deletion time is not known: under newest-wins it counts as newer).
+  const winner = outlookChanged ? (rule === "newest-wins" ? "erp" : resolveConflict(rule)) : "erp";
   if (winner === "erp") return { action: "deleteInOutlook", winner, reason: "deleted in the ERP" };
   return { action: "recreateInErp", winner, reason: `deleted in the ERP but changed in Outlook, ${rule}` };
+}
+
+export type OrphanAction = "relink" | "deleteEvent";
+
+/**
+ * An Outlook event carrying our ERP key whose Outlook id has no live link. `keyLink` is the link stored for that ERP
+ * key now. Its tombstone (the ERP was sent DELETE) or a live link to another event (a duplicate) → the event is an
+ * orphan: delete it, never send the ERP anything for it. A re-create in progress → relink (it is that re-create's
+ * event). No link at all: in a delta read our own create may be racing its link save → relink; in a full resync the
+ * conflict rule decides (outlook-wins: Outlook keeps none → delete; otherwise relink, and the ERP's RESYNC push
+ * refreshes it).
+ */
+export function decideOrphan(
+  keyLink: Pick<Link, "outlookId" | "state"> | undefined,
+  outlookId: string,
+  rule: ConflictRule,
+  fullResync: boolean,
+): OrphanAction {
+  if (!keyLink) return fullResync && rule === "outlook-wins" ? "deleteEvent" : "relink";
+  if (keyLink.state === "outlookDeleted") return "deleteEvent";
+  if (keyLink.state === "recreating") return "relink";
+  return keyLink.outlookId === outlookId ? "relink" : "deleteEvent";
 }

@@ -192,7 +192,7 @@ describe("loadConfig", () => {
     ["NIGHTLY_SCHEDULE", "0 2 * * *", "must be a 6-field NCRONTAB expression"],
     ["NIGHTLY_SCHEDULE", "%NIGHTLY%", "not a %SETTING% reference"],
     ["NIGHTLY_SCHEDULE", "0 0 25 * * *", 'has an invalid hour field "25"'],
-    ["CONFLICT_RULE", "newest-wins", 'must be "erp-wins" or "outlook-wins", got "newest-wins"'],
+    ["CONFLICT_RULE", "latest-wins", 'must be "erp-wins", "outlook-wins" or "newest-wins", got "latest-wins"'],
     ["EMAIL_BLOB_CONTAINER", "Erp_Mail", "must be a blob container name"],
     ["TOKEN_CACHE_KEY", "c2hvcnQ=", "must be base64 of exactly 32 bytes, got 5 bytes"],
     ["TOKEN_CACHE_KEY", "not base64!", "must be base64"],

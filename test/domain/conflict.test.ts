@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { parseGraphEvent } from "../../shared/domain/appointments/graphEvent.js";
 import type { ConflictRule, ErpAppointment, Link, UserSwitches } from "../../shared/domain/appointments/types.js";
-import { decideDrift, resolveConflict, type DriftAction } from "../../shared/domain/conflict.js";
+import {
+  decideDrift,
+  decideOrphan,
+  resolveConflict,
+  type ChangeTimes,
+  type DriftAction,
+  type OrphanAction,
+} from "../../shared/domain/conflict.js";
 import { erpAppointmentFingerprint, outlookEventFingerprint } from "../../shared/domain/fingerprint.js";
 import { syncWindow } from "../../shared/domain/window.js";
 import { rawEvent } from "./appointments/rawEvent.js";
@@ -31,6 +38,35 @@ describe("resolveConflict", () => {
     ["outlook-wins", "outlook"],
   ])("%s → %s", (rule, side) => {
     expect(resolveConflict(rule)).toBe(side);
+  });
+
+  const t = (iso: string) => new Date(iso);
+  it.each<[string, ConflictRule, ChangeTimes, string]>([
+    [
+      "newest-wins, Outlook later",
+      "newest-wins",
+      { erp: t("2026-11-29T10:00Z"), outlook: t("2026-11-29T10:01Z") },
+      "outlook",
+    ],
+    ["newest-wins, ERP later", "newest-wins", { erp: t("2026-11-29T10:02Z"), outlook: t("2026-11-29T10:01Z") }, "erp"],
+    [
+      "newest-wins, a tie goes to the ERP",
+      "newest-wins",
+      { erp: t("2026-11-29T10:00Z"), outlook: t("2026-11-29T10:00Z") },
+      "erp",
+    ],
+    ["newest-wins, ERP time unknown", "newest-wins", { outlook: t("2026-11-29T10:00Z") }, "outlook"],
+    ["newest-wins, Outlook time unknown", "newest-wins", { erp: t("2026-11-29T10:00Z") }, "erp"],
+    ["newest-wins, neither known", "newest-wins", {}, "erp"],
+    ["erp-wins ignores the times", "erp-wins", { erp: t("2026-11-29T10:00Z"), outlook: t("2026-11-29T11:00Z") }, "erp"],
+    [
+      "outlook-wins ignores the times",
+      "outlook-wins",
+      { erp: t("2026-11-29T12:00Z"), outlook: t("2026-11-29T11:00Z") },
+      "outlook",
+    ],
+  ])("%s", (_name, rule, times, side) => {
+    expect(resolveConflict(rule, times)).toBe(side);
   });
 });
 
@@ -114,6 +150,46 @@ describe("decideDrift", () => {
       "recreateInErp",
     ],
     ["gone on both sides", link, undefined, undefined, "erp-wins", "dropLink"],
+    [
+      "both changed, newest-wins, Outlook edited after the ERP",
+      link,
+      erp({ subject: "A", modifiedAt: "2026-11-30T10:59:00+01:00" }),
+      event({ subject: "B" }),
+      "newest-wins",
+      "pullOutlook",
+    ],
+    [
+      "both changed, newest-wins, the ERP edited after Outlook",
+      link,
+      erp({ subject: "A", modifiedAt: "2026-11-30T10:01:00Z" }),
+      event({ subject: "B" }),
+      "newest-wins",
+      "pushErp",
+    ],
+    [
+      "both changed, newest-wins, no ERP modifiedAt: Outlook's known time wins",
+      link,
+      erp({ subject: "A" }),
+      event({ subject: "B" }),
+      "newest-wins",
+      "pullOutlook",
+    ],
+    [
+      "deleted in Outlook, ERP changed, newest-wins: the deletion",
+      link,
+      erp({ subject: "A" }),
+      undefined,
+      "newest-wins",
+      "deleteInErp",
+    ],
+    [
+      "deleted in the ERP, Outlook changed, newest-wins: the deletion",
+      link,
+      undefined,
+      event({ subject: "B" }),
+      "newest-wins",
+      "deleteInOutlook",
+    ],
     ["not linked", undefined, erp(), event(), "erp-wins", "none"],
   ])("%s", (_name, l, e, o, rule, action) => {
     expect(decideDrift({ link: l, erp: e, outlook: o, rule, switches: both, window }).action).toBe(action);
@@ -163,5 +239,27 @@ describe("decideDrift", () => {
       winner: "outlook",
       reason: "both changed, outlook-wins",
     });
+  });
+});
+
+describe("decideOrphan (an event carrying our ERP key, its own Outlook id not linked)", () => {
+  it.each<[string, { outlookId: string; state?: Link["state"] } | undefined, ConflictRule, boolean, OrphanAction]>([
+    ["key tombstoned", { outlookId: "OLD", state: "outlookDeleted" }, "erp-wins", false, "deleteEvent"],
+    ["key tombstoned, resync", { outlookId: "OLD", state: "outlookDeleted" }, "erp-wins", true, "deleteEvent"],
+    ["key linked to another event (duplicate)", { outlookId: "OTHER" }, "erp-wins", true, "deleteEvent"],
+    [
+      "key being re-created: this is its event",
+      { outlookId: "OLD", state: "recreating" },
+      "outlook-wins",
+      true,
+      "relink",
+    ],
+    ["no link, delta read (our create racing its link save)", undefined, "outlook-wins", false, "relink"],
+    ["no link, resync, erp-wins", undefined, "erp-wins", true, "relink"],
+    ["no link, resync, newest-wins", undefined, "newest-wins", true, "relink"],
+    ["no link, resync, outlook-wins", undefined, "outlook-wins", true, "deleteEvent"],
+    ["key linked to this very event", { outlookId: "EV9" }, "outlook-wins", true, "relink"],
+  ])("%s → %s", (_name, keyLink, rule, fullResync, expected) => {
+    expect(decideOrphan(keyLink, "EV9", rule, fullResync)).toBe(expected);
   });
 });

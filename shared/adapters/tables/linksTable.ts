@@ -18,6 +18,10 @@ export interface LinkInput {
   outlookFingerprint?: string;
   outlookChangeKey?: string;
   lastSyncedAt?: string;
+  /** Newest ERP modifiedAt applied (ISO 8601); a push older than it is stale. */
+  erpModifiedAt?: string;
+  /** "" / absent = live; "outlookDeleted" = tombstone; "recreating" = the push side is re-creating the event. */
+  state?: string;
 }
 
 export interface Link extends LinkInput {
@@ -27,7 +31,14 @@ export interface Link extends LinkInput {
 
 type LinkRow = Omit<LinkInput, "user"> & { version: string; role: "erp" | "outlook" };
 
-const OPTIONAL = ["erpFingerprint", "outlookFingerprint", "outlookChangeKey", "lastSyncedAt"] as const;
+const OPTIONAL = [
+  "erpFingerprint",
+  "outlookFingerprint",
+  "outlookChangeKey",
+  "lastSyncedAt",
+  "erpModifiedAt",
+  "state",
+] as const;
 
 function checkKind(kind: string): LinkKind {
   if (kind !== "appointment" && kind !== "task")

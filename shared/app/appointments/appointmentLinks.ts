@@ -1,6 +1,7 @@
 // Links table rows ⇄ the domain's appointment Link (a pending Outlook-born link has hsaRef null), and loading them.
 import type { Link as LinkRow, LinkInput } from "../../adapters/tables/linksTable.js";
-import type { Link } from "../../domain/appointments/types.js";
+import type { Link, LinkState } from "../../domain/appointments/types.js";
+import { AppError } from "../../domain/errors.js";
 import type { AppDeps } from "../appDeps.js";
 
 /**
@@ -13,10 +14,23 @@ export const pendingHsaRef = (outlookId: string): string => `${PENDING_HSAREF_PR
 
 const isPendingHsaRef = (hsaRef: string): boolean => hsaRef.startsWith(PENDING_HSAREF_PREFIX);
 
+const toState = (state: string | undefined): LinkState | undefined =>
+  state === "outlookDeleted" || state === "recreating" ? state : undefined;
+
+const toDate = (iso: string | undefined): Date | undefined => {
+  const d = iso ? new Date(iso) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+};
+
 /** A stored link as the domain sees it (fingerprints and changeKey "" when never recorded). */
 export function toDomainLink(row: LinkRow): Link {
   const synced = row.lastSyncedAt ? new Date(row.lastSyncedAt) : new Date(0);
+  const erpModifiedAt = toDate(row.erpModifiedAt);
+  const state = toState(row.state);
   return {
+    ...(erpModifiedAt ? { erpModifiedAt } : {}),
+    ...(state ? { state } : {}),
+    version: row.version,
     user: row.user,
     kco: row.kco,
     hsaRef: isPendingHsaRef(row.hsaRef) ? null : row.hsaRef,
@@ -40,13 +54,25 @@ export function toLinkInput(link: Link): LinkInput {
     outlookFingerprint: link.outlookFingerprint,
     outlookChangeKey: link.outlookChangeKey,
     lastSyncedAt: link.lastSyncedAt.toISOString(),
+    ...(link.erpModifiedAt ? { erpModifiedAt: link.erpModifiedAt.toISOString() } : {}),
+    ...(link.state ? { state: link.state } : {}),
   };
 }
 
 type LinkDeps = Pick<AppDeps, "links">;
 
-export async function saveLink(deps: LinkDeps, link: Link): Promise<void> {
-  await deps.links.save(toLinkInput(link));
+/** Saves a link; with `expectedVersion`, only over an unchanged row (else TransientError "etag_conflict"). */
+export async function saveLink(deps: LinkDeps, link: Link, expectedVersion?: string): Promise<Link> {
+  return toDomainLink(await deps.links.save(toLinkInput(link), expectedVersion));
+}
+
+/** A concurrent writer changed the link between our read and our conditional write. */
+export const isLinkRace = (e: unknown): boolean => e instanceof AppError && e.code === "etag_conflict";
+
+/** The appointment link of an ERP key, as stored now. */
+export async function linkByErpKey(deps: LinkDeps, user: string, kco: string, hsaRef: string) {
+  const row = await deps.links.getByErpKey(user, "appointment", kco, hsaRef);
+  return row ? toDomainLink(row) : undefined;
 }
 
 /** Removes a link (both rows); a link already gone is fine. */

@@ -7,7 +7,7 @@ import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../domain/appo
 import { eventBodyFromErp } from "../../domain/appointments/eventBody.js";
 import { parseGraphEvent } from "../../domain/appointments/graphEvent.js";
 import { matchActionType } from "../../domain/appointments/pullPlan.js";
-import { decidePush, etagOf, type PushDecision } from "../../domain/appointments/pushPlan.js";
+import { decidePush, etagOf, newestModifiedAt, type PushDecision } from "../../domain/appointments/pushPlan.js";
 import type { ErpAppointment, Link, OutlookEvent } from "../../domain/appointments/types.js";
 import { decideDrift } from "../../domain/conflict.js";
 import { AppError, TransientError } from "../../domain/errors.js";
@@ -18,6 +18,7 @@ import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext, Logger } from "../dispatchMessage.js";
 import { removeLink, saveLink, toDomainLink } from "./appointmentLinks.js";
+import { beginRecreate, claimTombstone, finishRecreate } from "./linkArbiter.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
 import { currentWindow } from "./pullAppointments.js";
 import { checkInbound } from "./sendInbound.js";
@@ -58,6 +59,7 @@ async function toErpAppointment(deps: AppDeps, m: AppointmentPush): Promise<ErpA
     notes: m.data.notes,
     actionType: code,
     actionTypeDescription: description,
+    modifiedAt: m.data.modifiedAt,
   };
 }
 
@@ -116,6 +118,13 @@ export async function handleAppointmentPush(
     await replaceLink(run, { ...link, kco: appointment.kco, hsaRef: appointment.hsaRef, lastSyncedAt: now });
     log.log(`${where(run)}: linked to event ${link.outlookId} (content already in step)`);
     return;
+  }
+  if (decision.type === "skip" && decision.reason === "unchanged" && link && appointment) {
+    // Same content, later modifiedAt: the link remembers it, so an older push delivered after this one is stale.
+    const newest = newestModifiedAt(link, appointment);
+    if (newest && newest.getTime() !== link.erpModifiedAt?.getTime()) {
+      await saveLink(deps, { ...link, erpModifiedAt: newest });
+    }
   }
   await act(run, decision);
 }
@@ -232,32 +241,29 @@ async function resolveFailedPatch(run: PushRun, d: Extract<PushDecision, { type:
           outlookFingerprint: outlookEventFingerprint(outlook),
           outlookChangeKey: outlook.changeKey ?? link.outlookChangeKey,
           lastSyncedAt: run.now,
+          erpModifiedAt: newestModifiedAt(link, appointment),
         });
       }
       return;
-    case "recreateInOutlook": {
-      // A new event: its own transactionId (the deleted event's may still be remembered by Graph).
-      const transactionId = appointmentTransactionId(
-        user.userId,
-        appointment.kco,
-        `${appointment.hsaRef}#${link.outlookId}`,
-      );
-      const created = await deps.graph.createEvent(user.mailbox, { ...eventBodyFromErp(appointment, transactionId) });
-      await recordWrite(run, created, erpFingerprint);
+    case "recreateInOutlook":
+      await recreate(run, link, appointment, erpFingerprint);
       return;
-    }
     case "deleteInErp": {
+      // outlook-wins: the tombstone makes this DELETE the only one (the pull side sends the same one at most).
+      if (!(await claimTombstone(deps, link, run.now))) {
+        log.log(`${where(run)}: event ${link.outlookId} is no longer linked or is being re-created; no DELETE`);
+        return;
+      }
       const message = checkInbound({
         kind: "appointment",
         op: "DELETE",
         user: user.userId,
         kco: link.kco,
-        hsaRef: appointment.hsaRef,
+        hsaRef: link.hsaRef,
         outlookId: link.outlookId,
         actionType: null,
       });
       await sendInbound(deps, [{ message }]);
-      await removeLink(deps, link);
       return;
     }
     case "dropLink":
@@ -268,6 +274,42 @@ async function resolveFailedPatch(run: PushRun, d: Extract<PushDecision, { type:
     case "none":
       return;
   }
+}
+
+/**
+ * erp-wins after the event was deleted in Outlook: record the "recreating" intent on the link (ETag-conditional), create
+ * the event (its own transactionId, so a redelivery finds the same one), move the link to it (conditional on the
+ * intent). The pull side's tombstone committed first → back off (the ERP is being sent DELETE). Lost the final write
+ * → delete the event just created (no orphan) and let redelivery decide again.
+ */
+async function recreate(run: PushRun, link: Link, appointment: ErpAppointment, erpFingerprint: string): Promise<void> {
+  const { deps, user, log } = run;
+  const intent = await beginRecreate(deps, link, run.now);
+  if (intent === "tombstoned") {
+    log.log(
+      `${where(run)}: event ${link.outlookId} was deleted in Outlook and the ERP was sent DELETE; not re-created`,
+    );
+    return;
+  }
+  const transactionId = appointmentTransactionId(
+    user.userId,
+    appointment.kco,
+    `${appointment.hsaRef}#${link.outlookId}`,
+  );
+  const created = await deps.graph.createEvent(user.mailbox, { ...eventBodyFromErp(appointment, transactionId) });
+  const next: Link = {
+    ...linkAfterWrite(run, created, erpFingerprint, appointment),
+    erpModifiedAt: newestModifiedAt(link, appointment),
+  };
+  if ((await finishRecreate(deps, intent, next)) === "done") {
+    log.log(`${where(run)}: event ${link.outlookId} deleted in Outlook; re-created as ${created.id}`);
+    return;
+  }
+  await deps.graph.deleteEvent(user.mailbox, created.id);
+  throw new TransientError(
+    "conflict_retry",
+    `${where(run)}: the link changed while re-creating; event ${created.id} removed`,
+  );
 }
 
 /** outlook-wins: the ERP gets Outlook's version (erp-inbound UPDATE); the link expects the ERP to store it. */
@@ -299,21 +341,24 @@ async function sendOutlookVersion(run: PushRun, link: Link, outlook: OutlookEven
   });
 }
 
-/** Records the link after a Graph write: ERP fingerprint as pushed, Outlook fingerprint of what Graph returned. */
-async function recordWrite(run: PushRun, event: GraphEvent, erpFingerprint: string): Promise<void> {
-  const a = run.appointment;
-  if (!a) return;
-  const outlook = parseGraphEvent(event);
-  await replaceLink(run, {
+/** The link after a Graph write: ERP fingerprint as pushed, Outlook fingerprint of what Graph returned. */
+function linkAfterWrite(run: PushRun, event: GraphEvent, erpFingerprint: string, a: ErpAppointment): Link {
+  return {
     user: run.user.userId,
     kco: a.kco,
     hsaRef: a.hsaRef,
     outlookId: event.id,
     erpFingerprint,
-    outlookFingerprint: outlookEventFingerprint(outlook),
+    outlookFingerprint: outlookEventFingerprint(parseGraphEvent(event)),
     outlookChangeKey: event.changeKey ?? "",
     lastSyncedAt: run.now,
-  });
+    erpModifiedAt: newestModifiedAt(run.link, a),
+  };
+}
+
+/** Records the link after a Graph write. */
+async function recordWrite(run: PushRun, event: GraphEvent, erpFingerprint: string): Promise<void> {
+  if (run.appointment) await replaceLink(run, linkAfterWrite(run, event, erpFingerprint, run.appointment));
 }
 
 /** Saves `next`; a pending link of the same event (hsaRef null) is removed first, since the ERP key now exists. */

@@ -10,7 +10,9 @@ import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
-import { removeLink, saveLink } from "./appointmentLinks.js";
+import { decideOrphan } from "../../domain/conflict.js";
+import { linkByErpKey, removeLink, saveLink } from "./appointmentLinks.js";
+import { claimTombstone } from "./linkArbiter.js";
 import { checkInbound, inboundFromDecision } from "./sendInbound.js";
 import { sendInbound, type InboundOut } from "../sendInbound.js";
 
@@ -23,10 +25,15 @@ export interface AppointmentRun {
   now: Date;
 }
 
+/** A message for the ERP; a DELETE carries the link to tombstone before it is sent (the arbiter may cancel it). */
+export type PullOut = InboundOut & { tombstone?: Link };
+
 export interface PullEffects {
-  messages: InboundOut[];
+  messages: PullOut[];
   linkSaves: Link[];
   linkRemovals: Link[];
+  /** Orphan events (our ERP key, no live link: tombstoned or duplicated) to delete in Outlook. */
+  orphanDeletes: string[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
   counts: Record<string, number>;
 }
@@ -90,7 +97,8 @@ function record(run: AppointmentRun, ctx: PullContext, d: PullDecision, out: Pul
   if (d.type === "inbound") {
     try {
       const version = d.link.op === "upsert" ? d.link.link.outlookChangeKey || undefined : undefined;
-      out.messages.push({ message: checkInbound(inboundFromDecision(run.user.userId, d)), version });
+      const message = checkInbound(inboundFromDecision(run.user.userId, d));
+      out.messages.push({ message, version, ...(d.link.op === "tombstone" ? { tombstone: d.link.link } : {}) });
     } catch (error) {
       const e = error instanceof AppError ? error : undefined;
       run.log.error(`event ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);
@@ -116,30 +124,79 @@ export async function planPull(
   options: { checkUnseenLinks?: boolean } = {},
 ): Promise<PullEffects> {
   const ctx = await pullContext(run, links);
-  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], counts: {} };
+  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], orphanDeletes: [], counts: {} };
   const seen = new Set<string>();
+  const fullResync = options.checkUnseenLinks ?? false;
   for (const d of decidePull({ ...ctx, items })) {
     seen.add(d.outlookId);
-    record(run, ctx, await resolve(run, ctx, d), out);
+    const resolved = await resolve(run, ctx, d);
+    if (await isOrphan(run, ctx, resolved, fullResync)) {
+      out.counts["delete orphan"] = (out.counts["delete orphan"] ?? 0) + 1;
+      out.orphanDeletes.push(resolved.outlookId);
+      continue;
+    }
+    record(run, ctx, resolved, out);
   }
   if (options.checkUnseenLinks && ctx.switches.appointmentsFromOutlook) {
     for (const link of links.values()) {
       if (seen.has(link.outlookId)) continue;
+      if (link.state === "outlookDeleted") {
+        // A tombstone outlives the window's start by a day (a late ERP push for it is refused until then).
+        if (link.lastSyncedAt.getTime() < run.window.start.getTime() - DAY_MS) out.linkRemovals.push(link);
+        continue;
+      }
       record(run, ctx, await resolve(run, ctx, { type: "confirmRemoval", outlookId: link.outlookId }), out);
     }
   }
   return out;
 }
 
+/**
+ * An event carrying our ERP key with no live link of its own (relink), or whose own link is a tombstone (seen in a
+ * full resync): decideOrphan says whether it is an orphan to delete rather than an item to link or report.
+ */
+async function isOrphan(run: AppointmentRun, ctx: PullContext, d: PullDecision, fullResync: boolean): Promise<boolean> {
+  const rule = run.deps.config.conflictRule;
+  if (d.type === "skip" && d.reason === "tombstoned") return fullResync;
+  if (d.type !== "relink" || d.link.op !== "upsert" || d.link.link.hsaRef === null) return false;
+  const keyLink = await linkByErpKey(run.deps, ctx.user, d.link.link.kco, d.link.link.hsaRef);
+  const action = decideOrphan(keyLink, d.outlookId, rule, fullResync);
+  if (action === "deleteEvent") {
+    run.log.warn(
+      `event ${d.outlookId} of ${ctx.user} carries ERP key ${d.link.link.kco}|${d.link.link.hsaRef} but that key is ` +
+        `${keyLink ? (keyLink.state === "outlookDeleted" ? "a tombstone" : `linked to ${keyLink.outlookId}`) : "not linked"}` +
+        `: orphan deleted`,
+    );
+  }
+  return action === "deleteEvent";
+}
+
 const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "outlook_id_already_linked";
 
-/** Sends every message (plus `extra`), then saves the links. The cursor is the caller's, saved after this. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Tombstones the link of every DELETE first (the link row arbitrates against the push worker: a DELETE whose event
+ * was re-created meanwhile is not sent), then sends every message (plus `extra`), then saves the links. The cursor
+ * is the caller's, saved after this.
+ */
 export async function commitPull(
   run: AppointmentRun,
   effects: PullEffects,
   extra: readonly InboundMessage[] = [],
 ): Promise<void> {
-  await sendInbound(run.deps, [...effects.messages, ...extra.map((message) => ({ message }))]);
+  const messages: InboundOut[] = [];
+  for (const out of effects.messages) {
+    if (out.tombstone && !(await claimTombstone(run.deps, out.tombstone, run.now))) {
+      run.log.log(
+        `event ${out.tombstone.outlookId} of ${run.user.userId}: re-created or re-linked by the push side; no DELETE`,
+      );
+      continue;
+    }
+    messages.push({ message: out.message, version: out.version });
+  }
+  await sendInbound(run.deps, [...messages, ...extra.map((message) => ({ message }))]);
+  for (const id of effects.orphanDeletes) await run.deps.graph.deleteEvent(run.user.mailbox, id);
   for (const link of effects.linkSaves) {
     try {
       await saveLink(run.deps, link);

@@ -33,7 +33,12 @@ export interface PullInput extends PullContext {
 }
 
 /** How the Links table changes once the decision's effect is done ("send everything, then save the links"). */
-export type LinkChange = { op: "keep" } | { op: "upsert"; link: Link } | { op: "remove"; outlookId: string };
+export type LinkChange =
+  | { op: "keep" }
+  | { op: "upsert"; link: Link }
+  | { op: "remove"; outlookId: string }
+  /** Deleted in Outlook: the link becomes a tombstone (ETag-conditional) BEFORE the DELETE goes to the ERP. */
+  | { op: "tombstone"; link: Link };
 
 export type PullSkipReason =
   | "switchOff"
@@ -43,7 +48,11 @@ export type PullSkipReason =
   | "noMatchingCategory"
   | "unlinkedRemoval"
   | "cancelled"
-  | "invalid";
+  | "invalid"
+  /** The link is a tombstone: the ERP was sent DELETE; nothing else goes to it for this event. */
+  | "tombstoned"
+  /** The push side is re-creating this deleted event (its ERP change won): no DELETE to the ERP. */
+  | "recreating";
 
 export type PullDecision =
   | {
@@ -94,7 +103,8 @@ export function matchActionType(
  * Decides every item of one delta read. Repeated ids keep only their last occurrence (Graph may return an item more
  * than once; the last is current). Order of the remaining decisions follows the items.
  *
- * Rules: switch `appointmentsFromOutlook` off → nothing. Linked: cancelled → DELETE; outside the window → nothing;
+ * Rules: switch `appointmentsFromOutlook` off → nothing. Linked: cancelled → DELETE; tombstone → nothing;
+ * outside the window → nothing;
  * fingerprint equal to the link's → echo; else UPDATE (CREATE again while the ERP has not answered the first).
  * Unlinked: cancelled, outside the window, or first category matching no action type of the default company →
  * nothing; carrying our ERP key → relink; else CREATE with that action type's code. @removed + linked →
@@ -150,6 +160,7 @@ function outside(p: PartialEvent, event: OutlookEvent | undefined, window: SyncW
 function decideLinked(ctx: PullContext, link: Link, p: PartialEvent, event: OutlookEvent | undefined): PullDecision {
   const outlookId = p.id;
   if (p.isCancelled === true) return deleteDecision(link);
+  if (link.state === "outlookDeleted") return { type: "skip", outlookId, reason: "tombstoned" };
   if (outside(p, event, ctx.window)) return { type: "skip", outlookId, reason: "outsideWindow" };
   if (!event) return { type: "fetch", outlookId, reason: "partial" };
   const fingerprint = outlookEventFingerprint(event);
@@ -239,20 +250,24 @@ function deleteDecision(link: Link): PullDecision {
     kco: link.kco,
     hsaRef: link.hsaRef,
     actionType: null,
-    link: { op: "remove", outlookId: link.outlookId },
+    link: { op: "tombstone", link },
   };
 }
 
 /**
  * Second step for a `confirmRemoval`: `fetched` is the GET answer for the event (whole, our property expanded), or
- * null when Graph answered 404. Not found or cancelled → DELETE; still there but outside the window → nothing
+ * null when Graph answered 404. Not found or cancelled → DELETE (the link becomes a tombstone; a tombstone seen again
+ * re-sends the same DELETE, which duplicate detection drops); not found while the push side is re-creating it →
+ * nothing (its ERP change won); still there but outside the window → nothing
  * (moved out, NOT deleted); still there inside the window → decided like any changed event (echo or UPDATE).
  */
 export function decideRemoval(ctx: PullContext, outlookId: string, fetched: unknown): PullDecision {
   if (!ctx.switches.appointmentsFromOutlook) return { type: "skip", outlookId, reason: "switchOff" };
   const link = ctx.links.get(outlookId);
   if (!link) return { type: "skip", outlookId, reason: "unlinkedRemoval" };
-  if (fetched === null || fetched === undefined) return deleteDecision(link);
+  const gone = fetched === null || fetched === undefined;
+  if (gone && link.state === "recreating") return { type: "skip", outlookId, reason: "recreating" };
+  if (gone) return deleteDecision(link);
   const decision = decideItem(ctx, fetched, true);
   if (decision.type === "skip" && decision.reason === "outsideWindow") {
     return { type: "skip", outlookId, reason: "movedOutOfWindow" };

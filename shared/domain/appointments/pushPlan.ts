@@ -1,4 +1,5 @@
 // PUSH decisions: what an ERP appointment CREATE/UPDATE/DELETE means for the user's Outlook calendar.
+import { erpModifiedAt } from "../conflict.js";
 import { PermanentError } from "../errors.js";
 import { erpAppointmentFingerprint } from "../fingerprint.js";
 import { overlapsWindow, type SyncWindow } from "../window.js";
@@ -22,7 +23,7 @@ export interface PushInput {
   now: Date;
 }
 
-export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked";
+export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale" | "tombstoned";
 
 export type PushDecision =
   /** POST /users/{mailbox}/events with `body` (transactionId inside); then save a link from the answer. */
@@ -66,7 +67,24 @@ function recordedLink(input: PushInput, a: ErpAppointment, outlookId: string, fi
     outlookFingerprint: existing?.outlookFingerprint ?? fingerprint,
     outlookChangeKey: existing?.outlookChangeKey ?? "",
     lastSyncedAt: input.now,
+    erpModifiedAt: newestModifiedAt(input.link, a),
   };
+}
+
+/** The later of the link's ERP modifiedAt and the appointment's (what the link holds after applying `a`). */
+export function newestModifiedAt(link: Link | undefined, a: ErpAppointment | undefined): Date | undefined {
+  const pushed = erpModifiedAt(a);
+  const held = link?.erpModifiedAt;
+  if (!pushed) return held;
+  return held && held.getTime() > pushed.getTime() ? held : pushed;
+}
+
+/** A CREATE/UPDATE whose modifiedAt is older than the one the link holds (delivered after a newer one). */
+function staleness(link: Link | undefined, a: ErpAppointment): string | undefined {
+  const pushed = erpModifiedAt(a);
+  const held = link?.erpModifiedAt;
+  if (!pushed || !held || pushed.getTime() >= held.getTime()) return undefined;
+  return `modifiedAt ${a.modifiedAt ?? ""} is older than ${held.toISOString()} already applied`;
 }
 
 /**
@@ -77,6 +95,9 @@ function recordedLink(input: PushInput, a: ErpAppointment, outlookId: string, fi
  * PATCH with If-Match (also when the new times are outside the window: the event must not keep stale times).
  * UPDATE with outlookId but no link → PATCH that event. Unlinked and outside the window → nothing; else create with a
  * transactionId derived from user + kco + hsaRef (a redelivered CREATE never makes a second event).
+ * A CREATE/UPDATE whose `modifiedAt` is older than the link's (an older change delivered after a newer one) → stale:
+ * nothing written (a push without modifiedAt is never stale). A tombstoned link (deleted in Outlook, DELETE sent to
+ * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its event.
  */
 export function decidePush(input: PushInput): PushDecision {
   const { op, link, outlookId } = input;
@@ -90,6 +111,7 @@ export function decidePush(input: PushInput): PushDecision {
   }
 
   if (op === "DELETE") {
+    // Also for a tombstone: the event is gone already (404 = done) and the ERP's DELETE retires the tombstone.
     if (link) return { type: "delete", outlookId: link.outlookId };
     if (outlookId) return { type: "delete", outlookId };
     return { type: "skip", reason: "notLinked" };
@@ -97,6 +119,12 @@ export function decidePush(input: PushInput): PushDecision {
 
   const a = requireAppointment(input);
   const fingerprint = erpAppointmentFingerprint(a);
+  if (link?.state === "outlookDeleted") {
+    const detail = `event ${link.outlookId} was deleted in Outlook and the ERP was sent DELETE`;
+    return { type: "skip", reason: "tombstoned", detail };
+  }
+  const stale = staleness(link, a);
+  if (stale) return { type: "skip", reason: "stale", detail: stale };
   if (op === "CREATE" && outlookId) {
     return { type: "link", outlookId, link: recordedLink(input, a, outlookId, fingerprint) };
   }

@@ -42,6 +42,8 @@ export interface ErpAppointment {
    * first category and is part of the fingerprint. Absent → the event's categories are left alone.
    */
   actionTypeDescription?: string | undefined;
+  /** When the ERP record last changed (ISO 8601 with offset), when the ERP sends it. */
+  modifiedAt?: string | undefined;
 }
 
 /** The appointment content sent to the ERP on erp-inbound (`data`), shaped like the push message's data. */
@@ -66,7 +68,18 @@ export interface Link {
   /** Last known changeKey of the event ("" when unknown). */
   outlookChangeKey: string;
   lastSyncedAt: Date;
+  /** The newest ERP `modifiedAt` applied through this link (a push older than it is stale). */
+  erpModifiedAt?: Date | undefined;
+  /**
+   * undefined = live. "outlookDeleted": a tombstone — the event was deleted in Outlook and the ERP is (being) sent
+   * DELETE; nothing re-creates it. "recreating": the push side is re-creating the deleted event (erp-wins).
+   */
+  state?: LinkState | undefined;
+  /** The row's concurrency token when read from the table (ETag-conditional writes pass it back). */
+  version?: string | undefined;
 }
+
+export type LinkState = "outlookDeleted" | "recreating";
 
 /** An ERP action type (ActionTypes table: PK company, RK code). */
 export interface ActionType {
@@ -84,4 +97,5 @@ export interface UserSwitches {
   tasksFromOutlook?: boolean;
 }
 
-export type ConflictRule = "erp-wins" | "outlook-wins";
+/** newest-wins: the ERP's `modifiedAt` against Outlook's `lastModifiedDateTime` (see conflict.ts). */
+export type ConflictRule = "erp-wins" | "outlook-wins" | "newest-wins";

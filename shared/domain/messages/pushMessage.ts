@@ -16,9 +16,15 @@ export const appointmentFields = z.object({
   location: z.string().optional(),
   notes: z.string().optional().describe("Plain-text body of the event"),
 });
+/** The ERP record's last change: a push older than what the link holds is skipped (stale, delivered late). */
+export const modifiedAt = dateTimeWithOffset
+  .optional()
+  .describe("When the ERP record last changed (ISO 8601 with offset); an older push than the last applied is skipped");
+
 export const appointmentData = appointmentFields
   .extend({
     actionType: z.string().optional().describe("ERP action type code; its description becomes the first category"),
+    modifiedAt,
   })
   .superRefine(endNotBeforeStart);
 
@@ -33,7 +39,7 @@ export const taskFields = z.object({
   priority: taskPriority,
   notes: z.string().optional(),
 });
-export const taskData = taskFields.extend({ actionType: z.string().optional() });
+export const taskData = taskFields.extend({ actionType: z.string().optional(), modifiedAt });
 
 const address = z
   .string({ error: "expected an email address" })

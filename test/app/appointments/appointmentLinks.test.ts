@@ -18,6 +18,12 @@ describe("appointment links", () => {
   it.each<[string, Link, string]>([
     ["an ERP-keyed link", base, "H1"],
     ["a pending Outlook-born link", { ...base, hsaRef: null }, pendingHsaRef(base.outlookId)],
+    [
+      "a tombstone with the newest ERP modifiedAt",
+      { ...base, state: "outlookDeleted", erpModifiedAt: new Date("2026-11-30T03:00:00.000Z") },
+      "H1",
+    ],
+    ["a link being re-created", { ...base, state: "recreating" }, "H1"],
   ])("%s round-trips through the table shape", (_what, link, storedHsaRef) => {
     const input = toLinkInput(link);
     expect(input).toMatchObject({
@@ -25,7 +31,14 @@ describe("appointment links", () => {
       hsaRef: storedHsaRef,
       lastSyncedAt: "2026-11-30T04:00:00.000Z",
     });
-    expect(toDomainLink({ ...input, version: "v1" })).toEqual(link);
+    expect(toDomainLink({ ...input, version: "v1" })).toEqual({ ...link, version: "v1" });
+  });
+
+  it("an unknown state or an unreadable erpModifiedAt reads as live / unknown", () => {
+    const row = { ...toLinkInput(base), state: "zombie", erpModifiedAt: "soon", version: "v" };
+    const link = toDomainLink(row);
+    expect(link.state).toBeUndefined();
+    expect(link.erpModifiedAt).toBeUndefined();
   });
 
   it("two pending links of different events never share a key", () => {
@@ -43,6 +56,7 @@ describe("appointment links", () => {
       outlookFingerprint: "",
       outlookChangeKey: "",
       lastSyncedAt: new Date(0),
+      version: "v",
     });
   });
 });

@@ -37,7 +37,10 @@ describe("resyncAppointments", () => {
     // The ERP request for this window was already sent by the first resync: duplicate detection drops the repeat.
     expect(sent.map((m) => `${m.op} ${String(m.hsaRef)}`).sort()).toEqual(["CREATE null", "DELETE H41", "UPDATE H40"]);
     expect(sent.find((m) => m.op === "CREATE")).toMatchObject({ outlookId: born.id, actionType: "MEET" });
-    expect(await rig.deps.links.getByErpKey("JSMITH", "appointment", "1", "H41")).toBeUndefined();
+    // The link is now a tombstone (the ERP was sent DELETE; a late push of it re-creates nothing).
+    expect(await rig.deps.links.getByErpKey("JSMITH", "appointment", "1", "H41")).toMatchObject({
+      state: "outlookDeleted",
+    });
     // In step now: another resync sends nothing new (the same request again is dropped as a duplicate).
     const duplicates = rig.bus.queue("erp-inbound").duplicateCount();
     await resync();

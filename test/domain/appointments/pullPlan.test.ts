@@ -150,7 +150,7 @@ describe("decidePull: one item", () => {
       ctx([linkFor(linked)]),
       { id: "EV1", isCancelled: true },
       false,
-      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=remove",
+      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=tombstone",
     ],
     ["linked, now outside the window", ctx([linkFor(linked)]), rawEvent(outside), false, "skip outsideWindow"],
     [
@@ -327,7 +327,7 @@ describe("decideRemoval (after GET of a @removed linked event)", () => {
       "404: really deleted",
       ctx([linkFor(linked)]),
       null,
-      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=remove",
+      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=tombstone",
     ],
     ["moved out of the window: NOT deleted", ctx([linkFor(linked)]), rawEvent(outside), "skip movedOutOfWindow"],
     [
@@ -350,13 +350,31 @@ describe("decideRemoval (after GET of a @removed linked event)", () => {
       "cancelled",
       ctx([linkFor(linked)]),
       rawEvent({ isCancelled: true }),
-      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=remove",
+      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=tombstone",
     ],
     [
       "awaiting the ERP's answer, 404",
       ctx([linkFor(linked, { hsaRef: null })]),
       null,
-      "inbound DELETE kco=1 hsaRef=null actionType=null link=remove",
+      "inbound DELETE kco=1 hsaRef=null actionType=null link=tombstone",
+    ],
+    [
+      "404 while the push side re-creates it (its ERP change won)",
+      ctx([linkFor(linked, { state: "recreating" })]),
+      null,
+      "skip recreating",
+    ],
+    [
+      "404 of a tombstone: the same DELETE again (duplicate detection drops it)",
+      ctx([linkFor(linked, { state: "outlookDeleted" })]),
+      null,
+      "inbound DELETE kco=1 hsaRef=H0001234 actionType=null link=tombstone",
+    ],
+    [
+      "a tombstoned event still there and changed: nothing for the ERP",
+      ctx([linkFor(linked, { state: "outlookDeleted" })]),
+      rawEvent({ subject: "Edited orphan" }),
+      "skip tombstoned",
     ],
     ["not linked", ctx(), null, "skip unlinkedRemoval"],
     [

@@ -1,7 +1,13 @@
 // PUSH decisions for ERP appointments: create (transactionId, extended property), link, update, delete, skips.
 import { describe, expect, it } from "vitest";
 import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../../shared/domain/appointments/erpKey.js";
-import { decidePush, etagOf, type PushDecision, type PushInput } from "../../../shared/domain/appointments/pushPlan.js";
+import {
+  decidePush,
+  etagOf,
+  newestModifiedAt,
+  type PushDecision,
+  type PushInput,
+} from "../../../shared/domain/appointments/pushPlan.js";
 import type { Link } from "../../../shared/domain/appointments/types.js";
 import { PermanentError } from "../../../shared/domain/errors.js";
 import { erpAppointmentFingerprint } from "../../../shared/domain/fingerprint.js";
@@ -65,6 +71,58 @@ describe("decidePush", () => {
       'update EV1 ifMatch=W/"CK1"',
     ],
     ["UPDATE linked, unchanged (our own echo from the ERP)", { op: "UPDATE", link: link() }, "skip unchanged"],
+    [
+      "UPDATE of a tombstone (deleted in Outlook, DELETE sent to the ERP): nothing re-created",
+      { op: "UPDATE", link: link({ state: "outlookDeleted" }), appointment: appointment({ subject: "Late" }) },
+      "skip tombstoned",
+    ],
+    [
+      "CREATE of a tombstone: nothing",
+      { link: link({ state: "outlookDeleted" }), appointment: appointment({ subject: "Again" }) },
+      "skip tombstoned",
+    ],
+    ["DELETE of a tombstone: retires it", { op: "DELETE", link: link({ state: "outlookDeleted" }) }, "delete EV1"],
+    [
+      "UPDATE while re-creating: PATCH (its 404 leads back to the re-create)",
+      { op: "UPDATE", link: link({ state: "recreating" }), appointment: appointment({ subject: "x" }) },
+      'update EV1 ifMatch=W/"CK1"',
+    ],
+    [
+      "UPDATE older than the link's modifiedAt (delivered late): stale",
+      {
+        op: "UPDATE",
+        link: link({ erpModifiedAt: new Date("2026-11-29T10:00:00Z") }),
+        appointment: appointment({ subject: "Old", modifiedAt: "2026-11-29T10:30:00+01:00" }),
+      },
+      "skip stale",
+    ],
+    [
+      "UPDATE as new as the link's modifiedAt: applied",
+      {
+        op: "UPDATE",
+        link: link({ erpModifiedAt: new Date("2026-11-29T10:00:00Z") }),
+        appointment: appointment({ subject: "Same time", modifiedAt: "2026-11-29T11:00:00+01:00" }),
+      },
+      'update EV1 ifMatch=W/"CK1"',
+    ],
+    [
+      "UPDATE without modifiedAt is never stale",
+      {
+        op: "UPDATE",
+        link: link({ erpModifiedAt: new Date("2026-11-29T10:00:00Z") }),
+        appointment: appointment({ subject: "No time" }),
+      },
+      'update EV1 ifMatch=W/"CK1"',
+    ],
+    [
+      "CREATE redelivered older than the link: stale",
+      {
+        link: link({ erpModifiedAt: new Date("2026-11-29T10:00:00Z") }),
+        appointment: appointment({ subject: "x", modifiedAt: "2026-11-29T09:00:00Z" }),
+      },
+      "skip stale",
+    ],
+
     [
       "UPDATE linked, moved outside the window: still updated",
       { op: "UPDATE", link: link(), appointment: appointment(outsideWindow) },
@@ -199,5 +257,19 @@ describe("decidePush", () => {
 
   it("etagOf wraps a changeKey as Graph's weak ETag", () => {
     expect(etagOf("ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ==")).toBe('W/"ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ=="');
+  });
+});
+
+describe("newestModifiedAt", () => {
+  const held = new Date("2026-11-29T10:00:00Z");
+  it.each<[string, Date | undefined, string | undefined, string | undefined]>([
+    ["nothing known", undefined, undefined, undefined],
+    ["only the push's", undefined, "2026-11-29T11:00:00+01:00", "2026-11-29T10:00:00.000Z"],
+    ["only the link's", held, undefined, "2026-11-29T10:00:00.000Z"],
+    ["the push is newer", held, "2026-11-29T12:00:00Z", "2026-11-29T12:00:00.000Z"],
+    ["the link is newer", held, "2026-11-29T09:00:00Z", "2026-11-29T10:00:00.000Z"],
+  ])("%s", (_name, erpModifiedAt, modifiedAt, expected) => {
+    const got = newestModifiedAt(link({ erpModifiedAt }), appointment({ modifiedAt }));
+    expect(got?.toISOString()).toBe(expected);
   });
 });

@@ -72,6 +72,8 @@ describe("msgraph-push contract", () => {
     ["task UPDATE with date due", task],
     ["task with date-time due", set(task, "data.due", "2026-03-05T17:00:00+01:00")],
     ["task DELETE", { ...set(task, "data", undefined), op: "DELETE" }],
+    ["appointment with modifiedAt", set(appointment, "data.modifiedAt", "2026-03-01T17:04:05.123+01:00")],
+    ["task with modifiedAt", set(task, "data.modifiedAt", "2026-03-01T16:04:05Z")],
     ["email SEND with inline and blob attachments", email],
     ["actionType UPDATE", actionType],
   ])("accepts %s", (_name, body) => {
@@ -86,6 +88,16 @@ describe("msgraph-push contract", () => {
       "data.start: expected ISO 8601 date-time with offset",
     ],
     ["start missing", set(appointment, "data.start", undefined), "data.start: required"],
+    [
+      "modifiedAt without offset",
+      set(appointment, "data.modifiedAt", "2026-03-01T17:04:05"),
+      "data.modifiedAt: expected ISO 8601 date-time with offset",
+    ],
+    [
+      "task modifiedAt not a date",
+      set(task, "data.modifiedAt", "yesterday"),
+      "data.modifiedAt: expected ISO 8601 date-time with offset",
+    ],
     [
       "end before start",
       set(appointment, "data.end", "2026-03-02T08:00:00+01:00"),
