@@ -145,7 +145,7 @@ describe("replay over HTTP", () => {
       status: 404,
       json: { error: "rejected_not_found", reason: "no rejected message push-fixme-1 for queue msgraph-push" },
     });
-  });
+  }, 180_000); // a safety net for a loaded machine (many steps), not a bound on any behaviour
 
   it.each([
     ["manage/rejected/msgraph-push/x/replay?dryRun=yes", 'dryRun: expected "true" or "false"'],
@@ -216,5 +216,5 @@ describe("npm run replay (scripts/replay.ts as a child process)", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("give --id ID (one or more) or --all, not both");
     expect(usage.stderr).toContain("usage: npm run replay -- --queue QUEUE (--id ID | --all) [--dry-run]");
-  }, 60_000);
+  }, 300_000); // three cold tsx child processes on a loaded machine
 });
