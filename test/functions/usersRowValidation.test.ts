@@ -102,6 +102,16 @@ describe("Users rows that look valid but are not", () => {
         message: "unknown column (did you mean syncAppointments?); its value is ignored until it is renamed",
       },
     ]);
+    // The misplaced row is not the user's row, but the 404 says where it is.
+    expect(await statusOf("lost")).toEqual({
+      status: 404,
+      json: {
+        error: "user_not_found",
+        user: "LOST",
+        reason:
+          'no row for LOST in the Users table (a row LOST exists under PartitionKey "Users": move it to PartitionKey "users")',
+      },
+    });
     const mailto = await statusOf("MAILTO");
     expect(mailto.json).toMatchObject({ valid: false, status: "invalid" });
     expect((mailto.json.errors as { column: string }[]).map((e) => e.column)).toEqual(["mailbox"]);

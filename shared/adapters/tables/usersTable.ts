@@ -326,6 +326,16 @@ export class UsersTable {
     return { valid, invalid, misplaced };
   }
 
+  /** Rows with this user's RowKey under another PartitionKey than the Users partition (an admin's misplaced row). */
+  async findMisplaced(userId: string): Promise<MisplacedRow[]> {
+    const id = normalizeUserId(userId).replace(/'/g, "''");
+    const filter = `RowKey eq '${id}' and PartitionKey ne '${USERS_PARTITION}'`;
+    const found: MisplacedRow[] = [];
+    for await (const row of this.client.listEntities<Row>({ queryOptions: { filter, select: ["PartitionKey"] } }))
+      found.push({ partitionKey: row.partitionKey ?? "", rowKey: row.rowKey ?? "" });
+    return found;
+  }
+
   /** One user by ERP id (case-insensitive); undefined when there is no row. Invalid rows are marked as in listUsers. */
   async getUser(userId: string): Promise<UserLookup | undefined> {
     const row = await readEntity<Row>(this.client, USERS_PARTITION, normalizeUserId(userId));

@@ -2,7 +2,7 @@
 // status), and their HTTP form (status code + JSON `{ error, reason, user }`).
 import type { AppDeps } from "../appDeps.js";
 import { AuthError, PermanentError, TransientError, toAppError } from "../../domain/errors.js";
-import type { UserSettings, UserStatus } from "../../adapters/tables/usersTable.js";
+import { USERS_PARTITION, type UserSettings, type UserStatus } from "../../adapters/tables/usersTable.js";
 
 export type AdminFailure =
   | { kind: "bad_request"; reason: string }
@@ -22,11 +22,20 @@ export type AdminOutcome<T> = { ok: true; value: T } | { ok: false; failure: Adm
 export const succeeded = <T>(value: T): AdminOutcome<T> => ({ ok: true, value });
 export const failed = <T>(failure: AdminFailure): AdminOutcome<T> => ({ ok: false, failure });
 
+/** 404 for a user without a Users row; names a row the admin put under another PartitionKey, if there is one. */
+export async function userNotFound(deps: Pick<AppDeps, "users">, userId: string): Promise<AdminFailure> {
+  const misplaced = await deps.users.findMisplaced(userId).catch(() => []);
+  const where = misplaced.map((m) => JSON.stringify(m.partitionKey)).join(", ");
+  const hint = misplaced.length
+    ? ` (a row ${userId} exists under PartitionKey ${where}: move it to PartitionKey "${USERS_PARTITION}")`
+    : "";
+  return { kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table${hint}` };
+}
+
 /** The user's valid Users row, or the failure an admin sees for a missing or mistyped row (404 / 409). */
 export async function loadValidUser(deps: Pick<AppDeps, "users">, userId: string): Promise<AdminOutcome<UserSettings>> {
   const lookup = await deps.users.getUser(userId);
-  if (!lookup)
-    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
+  if (!lookup) return failed(await userNotFound(deps, userId));
   if (!lookup.valid)
     return failed({
       kind: "user_invalid",

@@ -6,7 +6,7 @@ import {
   type SubscriptionRecord,
 } from "../../adapters/tables/subscriptionsTable.js";
 import type { UserColumnError } from "../../adapters/tables/usersTable.js";
-import { failed, succeeded, type AdminOutcome } from "./adminOutcome.js";
+import { failed, succeeded, userNotFound, type AdminOutcome } from "./adminOutcome.js";
 import { maskSecret } from "./maskSecret.js";
 
 export interface SubscriptionView {
@@ -71,8 +71,7 @@ export async function getUserStatus(
     deps.users.getUser(userId),
     ...RESOURCE_KINDS.map((kind) => deps.subscriptions.get(userId, kind)),
   ]);
-  if (!lookup)
-    return failed({ kind: "user_not_found", user: userId, reason: `no row for ${userId} in the Users table` });
+  if (!lookup) return failed(await userNotFound(deps, userId));
   const now = deps.now();
   const subscriptions = Object.fromEntries(
     RESOURCE_KINDS.map((kind, i) => {

@@ -102,6 +102,17 @@ describe("Rejected table", () => {
     });
   });
 
+  it("keeps the application properties, and remove deletes the row once", async () => {
+    const props = { origin: "coins-esb", attempt: 2, urgent: true, none: null };
+    const row = await store.save(entry({ messageId: "with-props", applicationProperties: props }));
+    expect((await store.get("msgraph-push", row.id))?.applicationProperties).toEqual(props);
+    const plain = await store.save(entry({ messageId: "without-props" }));
+    expect((await store.get("msgraph-push", plain.id))?.applicationProperties).toBeUndefined();
+    expect(await store.remove("msgraph-push", row.id)).toBe(true);
+    expect(await store.get("msgraph-push", row.id)).toBeUndefined();
+    expect(await store.remove("msgraph-push", row.id)).toBe(false);
+  });
+
   it("keys a message without MessageId by the hash of its body", async () => {
     const row = await store.save(entry({ queue: "msgraph-pull", messageId: undefined, body: "garbage" }));
     expect(row.id).toMatch(/^sha256-[0-9a-f]{64}$/);
