@@ -6,6 +6,7 @@ import { runPushWorker } from "../../functions/pushWorker.js";
 import type { AppDeps } from "../../shared/app/appDeps.js";
 import { buildPullHandlers } from "../../shared/app/pullHandlers.js";
 import { buildPushHandlers } from "../../shared/app/pushHandlers.js";
+import { TransientError } from "../../shared/domain/errors.js";
 import type { ConflictRule } from "../../shared/domain/appointments/types.js";
 import { ERP_KEY_PROPERTY_ID } from "../../shared/domain/appointments/erpKey.js";
 import { pullMessageId, pushMessageId } from "../../shared/domain/messages/messageIds.js";
@@ -40,7 +41,19 @@ export class Gates {
     return { point, reached, release };
   }
 
+  private crashes = new Map<string, number>();
+
+  /** The next `times` calls at `point` throw a TransientError (a handler crash; the message is redelivered). */
+  crash(point: string, times = 1): void {
+    this.crashes.set(point, (this.crashes.get(point) ?? 0) + times);
+  }
+
   async pass(point: string): Promise<void> {
+    const armed = this.crashes.get(point) ?? 0;
+    if (armed > 0) {
+      this.crashes.set(point, armed - 1);
+      throw new TransientError("injected_crash", `test: crash before ${point}`);
+    }
     const h = this.holds.get(point);
     if (!h) return;
     this.holds.delete(point);
@@ -50,6 +63,7 @@ export class Gates {
 
   clear(): void {
     this.holds.clear();
+    this.crashes.clear();
   }
 }
 

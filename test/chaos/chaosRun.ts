@@ -1,0 +1,391 @@
+// Seeded chaos run: creates, updates and deletes on both sides (ERP pushes through msgraph-push, Outlook edits through
+// the Graph simulator so notifications flow), injected Graph faults, notification faults and handler crashes; then a
+// quiet period, one resync, and the check that both sides agree with nothing lost, duplicated or ping-ponging.
+import { defaultSeed } from "../graph-sim/index.js";
+import type { GraphEvent } from "../graph-sim/types.js";
+import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
+import { QUEUES } from "../harness/appRig.js";
+import { erpKeyOf, startSyncRig, type Inbound, type SyncRig } from "../e2e/syncRig.js";
+import type { ConflictRule } from "../../shared/domain/appointments/types.js";
+
+/** mulberry32: a small seeded PRNG (32-bit state), so a seed replays the same run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const USERS = [
+  { userId: "JSMITH", mailbox: "jsmith@contoso.test" },
+  { userId: "ADOE", mailbox: "adoe@contoso.test" },
+  { userId: "BFOX", mailbox: "bfox@contoso.test" },
+];
+const DAY = 86_400_000;
+
+interface ErpRecord {
+  user: string;
+  hsaRef: string;
+  outlookId?: string;
+  subject: string;
+  start: string;
+  end: string;
+  deleted: boolean;
+}
+
+export interface ChaosOptions {
+  seed: number;
+  ops: number;
+  rule?: ConflictRule;
+  /** Operations between two settles (default 8). */
+  batch?: number;
+}
+
+export interface ChaosResult {
+  seed: number;
+  ops: number;
+  counts: Record<string, number>;
+  erpItems: number;
+  outlookItems: number;
+  lost: string[];
+  duplicated: string[];
+  mismatched: string[];
+  updatesForMissing: string[];
+  quietGraphWrites: number;
+  quietInbound: number;
+  log: string[];
+  ok: boolean;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const rand = mulberry32(options.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const chance = (p: number) => rand() < p;
+  const seed = defaultSeed();
+  seed.mailboxes.push({
+    id: "a1b2c3d4-0003-4000-8000-00000000a003",
+    userPrincipalName: "bfox@contoso.test",
+    displayName: "BFOX",
+    mail: "bfox@contoso.test",
+    categories: ["Meeting"],
+  });
+  const rig: SyncRig = await startSyncRig({
+    seed,
+    users: USERS,
+    ...(options.rule ? { rule: options.rule } : {}),
+    sim: { notificationRetryBaseMs: 20 },
+  });
+  const log: string[] = [];
+  const counts: Record<string, number> = {};
+  const count = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+  const erp = new Map<string, ErpRecord>();
+  const updatesForMissing: string[] = [];
+  let nextRef = 0;
+  let inboundSeen = 0;
+  let clock = Date.parse("2026-11-30T08:00:00Z");
+  const stamp = () => new Date((clock += 1_000)).toISOString();
+  const day = (d: number, h: number) => {
+    const t = new Date(Date.now() + d * DAY);
+    t.setUTCHours(h, 0, 0, 0);
+    return t;
+  };
+  const mailboxOf = (user: string) => USERS.find((u) => u.userId === user)!.mailbox;
+
+  const push = async (m: PushMessage) => {
+    log.push(`push ${m.op} ${m.user} ${"hsaRef" in m ? m.hsaRef : ""}`);
+    await rig.sendPush(m, `chaos-${options.seed}-${nextRef++}`);
+  };
+  const erpPush = (op: "CREATE" | "UPDATE", r: ErpRecord): PushMessage => ({
+    kind: "appointment",
+    op,
+    user: r.user,
+    kco: "1",
+    hsaRef: r.hsaRef,
+    ...(r.outlookId ? { outlookId: r.outlookId } : {}),
+    data: { subject: r.subject, start: r.start, end: r.end, allDay: false, actionType: "MEET", modifiedAt: stamp() },
+  });
+
+  /** The ERP: applies erp-inbound in order, answers CREATE with the new record (outlookId set), RESYNC with pushes. */
+  async function erpProcess(): Promise<number> {
+    const all = rig.inbound();
+    const fresh: Inbound[] = all.slice(inboundSeen);
+    inboundSeen = all.length;
+    for (const m of fresh) {
+      const user = String(m.user);
+      log.push(`erp-inbound ${m.op} ${user} ${String(m.hsaRef)} ${String(m.outlookId ?? "")}`);
+      if (m.op === "RESYNC") {
+        for (const r of erp.values()) if (r.user === user && !r.deleted) await push(erpPush("UPDATE", r));
+        continue;
+      }
+      const data = m.data as { subject: string; start: string; end: string } | undefined;
+      if (m.op === "CREATE") {
+        const existing = [...erp.values()].find((r) => r.outlookId === m.outlookId && !r.deleted);
+        const r: ErpRecord = existing ?? {
+          user,
+          hsaRef: `O${nextRef++}`,
+          outlookId: String(m.outlookId),
+          subject: "",
+          start: "",
+          end: "",
+          deleted: false,
+        };
+        Object.assign(r, { subject: data!.subject, start: data!.start, end: data!.end });
+        erp.set(`${user}|${r.hsaRef}`, r);
+        await push(erpPush("CREATE", r));
+        continue;
+      }
+      const r =
+        m.hsaRef === null
+          ? [...erp.values()].find((x) => x.outlookId === m.outlookId)
+          : erp.get(`${user}|${String(m.hsaRef)}`);
+      if (!r || r.deleted) {
+        if (m.op === "UPDATE") updatesForMissing.push(`${user}|${String(m.hsaRef)}`);
+        continue;
+      }
+      if (m.op === "DELETE") r.deleted = true;
+      else if (data) {
+        Object.assign(r, { subject: data.subject, start: data.start, end: data.end });
+        if (m.outlookId) r.outlookId = String(m.outlookId);
+      }
+    }
+    return fresh.length;
+  }
+
+  async function settle(): Promise<void> {
+    for (let round = 0; round < 40; round++) {
+      await rig.sim.notificationsIdle(15_000);
+      const sent = await erpProcess();
+      const pushN = rig.bus.queue(QUEUES.push).activeCount() + rig.bus.queue(QUEUES.push).scheduledCount();
+      const pullN = rig.bus.queue(QUEUES.pull).activeCount() + rig.bus.queue(QUEUES.pull).scheduledCount();
+      if (!sent && !pushN && !pullN) return;
+      await Promise.all([pushN ? rig.drain("push") : undefined, pullN ? rig.drain("pull") : undefined]);
+    }
+    throw new Error("chaos: the queues did not settle");
+  }
+
+  const liveErp = (user?: string) => [...erp.values()].filter((r) => !r.deleted && (!user || r.user === user));
+  const outlookItems = (mb: string) =>
+    rig.sim.events(mb).filter((e) => !e.isCancelled && (erpKeyOf(e) || e.categories?.[0] === "Meeting"));
+
+  const operations: Record<string, () => Promise<void> | void> = {
+    erpCreate: async () => {
+      const user = pick(USERS).userId;
+      const d = 1 + Math.floor(rand() * 10);
+      const h = 8 + Math.floor(rand() * 8);
+      const r: ErpRecord = {
+        user,
+        hsaRef: `E${nextRef++}`,
+        subject: `ERP ${nextRef}`,
+        start: day(d, h).toISOString(),
+        end: day(d, h + 1).toISOString(),
+        deleted: false,
+      };
+      erp.set(`${user}|${r.hsaRef}`, r);
+      await push(erpPush("CREATE", r));
+    },
+    erpUpdate: async () => {
+      const items = liveErp();
+      if (!items.length) return;
+      const r = pick(items);
+      r.subject = `ERP edit ${nextRef++}`;
+      await push(erpPush("UPDATE", r));
+    },
+    erpDelete: async () => {
+      const items = liveErp();
+      if (!items.length) return;
+      const r = pick(items);
+      r.deleted = true;
+      await push({ kind: "appointment", op: "DELETE", user: r.user, kco: "1", hsaRef: r.hsaRef });
+    },
+    outlookCreate: () => {
+      const u = pick(USERS);
+      const d = 1 + Math.floor(rand() * 10);
+      const start = day(d, 12);
+      const ev = rig.sim.createEvent(u.mailbox, {
+        subject: `Outlook ${nextRef++}`,
+        start: { dateTime: start.toISOString().slice(0, 19), timeZone: "UTC" },
+        end: { dateTime: new Date(start.getTime() + 3_600_000).toISOString().slice(0, 19), timeZone: "UTC" },
+        categories: ["Meeting"],
+      });
+      log.push(`outlook create ${u.userId} ${ev.id}`);
+    },
+    outlookUpdate: () => {
+      const u = pick(USERS);
+      const items = outlookItems(u.mailbox);
+      if (!items.length) return;
+      const ev = pick(items);
+      rig.sim.updateEvent(u.mailbox, ev.id, { subject: `Outlook edit ${nextRef++}` });
+      log.push(`outlook update ${u.userId} ${ev.id}`);
+    },
+    outlookDelete: () => {
+      const u = pick(USERS);
+      const items = outlookItems(u.mailbox);
+      if (!items.length) return;
+      const ev = pick(items);
+      rig.sim.deleteEvent(u.mailbox, ev.id);
+      log.push(`outlook delete ${u.userId} ${ev.id}`);
+    },
+    bothEdit: async () => {
+      const items = liveErp();
+      if (!items.length) return;
+      const r = pick(items);
+      const ev = rig.sim.events(mailboxOf(r.user)).find((e) => erpKeyOf(e) === `1|${r.hsaRef}` || e.id === r.outlookId);
+      r.subject = `ERP both ${nextRef++}`;
+      await push(erpPush("UPDATE", r));
+      if (ev) {
+        if (chance(0.5)) rig.sim.updateEvent(mailboxOf(r.user), ev.id, { subject: `Outlook both ${nextRef++}` });
+        else rig.sim.deleteEvent(mailboxOf(r.user), ev.id);
+        log.push(`outlook concurrent edit ${r.user} ${ev.id}`);
+      }
+    },
+    graphFault: () => {
+      const status = pick([429, 503, 410] as const);
+      const path = status === 410 ? "/calendarView/delta" : pick(["/events", "/calendarView/delta"]);
+      rig.sim.injectFault({ path, status, retryAfterSeconds: 0.05, times: 1 });
+      log.push(`fault ${status} ${path}`);
+    },
+    notificationFault: () => {
+      const f = pick(["duplicate", "drop", "delay"] as const);
+      if (f === "duplicate") rig.sim.notificationFaults.duplicateNext(1);
+      else if (f === "drop") rig.sim.notificationFaults.dropNext(1);
+      else rig.sim.notificationFaults.delayNextMs(50);
+      log.push(`notification ${f}`);
+    },
+    crash: () => {
+      const side = pick(["push", "pull"] as const);
+      const at = pick(["graph.createEvent", "graph.updateEvent", "graph.getEvent", "links.save", "queues.sendBatch"]);
+      rig.gates.crash(`${side}:${at}`);
+      log.push(`crash ${side}:${at}`);
+    },
+  };
+  const weights: [string, number][] = [
+    ["erpCreate", 4],
+    ["erpUpdate", 3],
+    ["erpDelete", 1],
+    ["outlookCreate", 2],
+    ["outlookUpdate", 3],
+    ["outlookDelete", 1],
+    ["bothEdit", 2],
+    ["graphFault", 1],
+    ["notificationFault", 1],
+    ["crash", 1],
+  ];
+  const total = weights.reduce((n, [, w]) => n + w, 0);
+  const choose = () => {
+    let x = rand() * total;
+    for (const [name, w] of weights) if ((x -= w) < 0) return name;
+    return weights[0]![0];
+  };
+
+  try {
+    for (const u of USERS)
+      await rig.sendPull({ source: "RESYNC", user: u.userId, reason: "admin" }, `start-${u.userId}`);
+    await settle();
+    const batch = options.batch ?? 8;
+    for (let i = 0; i < options.ops; i++) {
+      // The first 20 operations create the items the mix works on (≥ 20 items over the users).
+      const name = i < 20 ? "erpCreate" : choose();
+      count(name);
+      await operations[name]!();
+      if ((i + 1) % batch === 0) await settle();
+    }
+    // Quiet period, then one resync per user (a day later: a new window and RESYNC request).
+    rig.sim.clearFaults();
+    rig.gates.clear();
+    await settle();
+    for (const u of USERS)
+      await rig.sendPull({ source: "RESYNC", user: u.userId, reason: "nightly" }, `end-${u.userId}`);
+    await settle();
+
+    const lost: string[] = [];
+    const duplicated: string[] = [];
+    const mismatched: string[] = [];
+    let outlookCount = 0;
+    for (const u of USERS) {
+      const events = outlookItems(u.mailbox);
+      outlookCount += events.length;
+      const claimed = new Map<string, number>();
+      for (const r of liveErp(u.userId)) {
+        const link = await rig.deps.links.getByErpKey(u.userId, "appointment", "1", r.hsaRef);
+        const mine = events.filter((e) => e.id === link?.outlookId || erpKeyOf(e) === `1|${r.hsaRef}`);
+        if (mine.length === 0) lost.push(`ERP ${u.userId}|${r.hsaRef} has no event`);
+        if (mine.length > 1) duplicated.push(`ERP ${u.userId}|${r.hsaRef} has ${mine.length} events`);
+        for (const e of mine) claimed.set(e.id, (claimed.get(e.id) ?? 0) + 1);
+        const e = mine[0];
+        if (e && !sameContent(r, e)) mismatched.push(`${u.userId}|${r.hsaRef}: ERP "${r.subject}" vs "${e.subject}"`);
+      }
+      for (const e of events) {
+        const n = claimed.get(e.id) ?? 0;
+        if (n === 0) lost.push(`event ${u.userId} ${e.id} "${e.subject}" has no ERP record`);
+        if (n > 1) duplicated.push(`event ${u.userId} ${e.id} claimed by ${n} ERP records`);
+      }
+    }
+    const writes = rig.graphWrites();
+    const inbound = rig.inbound().length;
+    await settle();
+    const result: ChaosResult = {
+      seed: options.seed,
+      ops: options.ops,
+      counts,
+      erpItems: liveErp().length,
+      outlookItems: outlookCount,
+      lost,
+      duplicated,
+      mismatched,
+      updatesForMissing,
+      quietGraphWrites: rig.graphWrites() - writes,
+      quietInbound: rig.inbound().length - inbound,
+      log,
+      ok: false,
+    };
+    result.ok =
+      !lost.length &&
+      !duplicated.length &&
+      !mismatched.length &&
+      !updatesForMissing.length &&
+      result.erpItems === result.outlookItems &&
+      result.quietGraphWrites === 0 &&
+      result.quietInbound === 0;
+    return result;
+  } finally {
+    await rig.stop();
+  }
+}
+
+function sameContent(r: ErpRecord, e: GraphEvent): boolean {
+  return r.subject === e.subject && Date.parse(r.start) === Date.parse(`${e.start.dateTime}Z`);
+}
+
+/** A printable summary (seed first) and, on failure, the findings and the operation log to replay it. */
+export function describeChaos(r: ChaosResult): string {
+  const rows = [
+    ["seed", String(r.seed)],
+    ["operations", String(r.ops)],
+    ...Object.entries(r.counts).map(([k, v]) => [`  ${k}`, String(v)]),
+    ["ERP items", String(r.erpItems)],
+    ["Outlook items", String(r.outlookItems)],
+    ["lost", String(r.lost.length)],
+    ["duplicated", String(r.duplicated.length)],
+    ["content mismatches", String(r.mismatched.length)],
+    ["UPDATEs for missing ERP records", String(r.updatesForMissing.length)],
+    ["Graph writes when quiet", String(r.quietGraphWrites)],
+    ["erp-inbound when quiet", String(r.quietInbound)],
+    ["result", r.ok ? "ok" : "FAILED"],
+  ];
+  const table = rows.map(([k, v]) => `${k!.padEnd(34)} ${v}`).join("\n");
+  if (r.ok) return table;
+  return [
+    table,
+    ...r.lost,
+    ...r.duplicated,
+    ...r.mismatched,
+    ...r.updatesForMissing.map((k) => `UPDATE for missing ${k}`),
+    `replay: npm run chaos -- --ops ${r.ops} --seed ${r.seed}`,
+    "operation log:",
+    ...r.log,
+  ].join("\n");
+}
