@@ -1,7 +1,7 @@
 // Waits for a condition by polling it: how tests synchronise with asynchronous work instead of sleeping. The deadline
 // is only a hang guard (generous, so a loaded machine never trips it); the condition itself is what is checked.
 export interface WaitOptions {
-  /** Hang guard; default 20 s (below vitest's 30 s test timeout, so the message names what never happened). */
+  /** Hang guard; default 20 s (below vitest's test timeout, so the message names what never happened). */
   timeoutMs?: number;
   /** Poll interval; default 20 ms. */
   intervalMs?: number;
