@@ -4,13 +4,14 @@ import type { AppDeps } from "../shared/app/appDeps.js";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { answerNotificationPost } from "../shared/app/webhook/answerNotificationPost.js";
 
-/** The handler with explicit dependencies (tests pass the rig's). */
+/** The handler with explicit dependencies (tests pass the rig's, and may set the answer deadline). */
 export function runGraphWebhook(
   request: HttpRequest,
   context: InvocationContext,
   deps: () => Promise<AppDeps> | AppDeps,
+  options: { deadlineMs?: number } = {},
 ): Promise<HttpResponseInit> {
-  return answerNotificationPost(request, context, deps);
+  return answerNotificationPost(request, context, deps, options);
 }
 
 export function graphWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from "../../shared/config/config.js";
 import { createAppDeps, type AppDeps } from "../../shared/app/appDeps.js";
 import { createQueueSender } from "../../shared/adapters/servicebus/queueSender.js";
 import { startGraphSim, type GraphSim, type SimSeed, type StartOptions } from "../graph-sim/index.js";
-import { startServiceBusStandIn, type ServiceBusStandIn } from "../servicebus/index.js";
+import { startServiceBusStandIn, TestClock, type ServiceBusStandIn } from "../servicebus/index.js";
 import { startHttpHost, type HttpHost, type HttpRoute } from "./httpHost.js";
 import { localAppSettings, QUEUES } from "./localAppSettings.js";
 
@@ -19,7 +19,10 @@ export interface AppRig {
   env: Record<string, string>;
   config: Config;
   deps: AppDeps;
-  /** Moves the app's clock (deps.now) by `ms`; the simulator's clock is separate (sim.advanceClock). */
+  /**
+   * Moves the app's clock (deps.now) by `ms`; the simulator's clock is separate (sim.advanceClock). With
+   * `manualClock` the bus's clock moves with it: scheduled copies that fall due become deliverable.
+   */
   advance(ms: number): void;
   stop(): Promise<void>;
 }
@@ -34,6 +37,11 @@ export interface AppRigOptions {
   /** The app's clock start (default: real now). */
   now?: Date;
   maxDeliveryCount?: number;
+  /**
+   * One clock for the app (deps.now) and the Service Bus stand-in that stands still until advance(): scheduled
+   * messages become visible and locks expire only when the test moves time, never because the machine is slow.
+   */
+  manualClock?: boolean;
 }
 
 export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> {
@@ -42,7 +50,9 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
     ...options.sim,
     ...(options.seed ? { seed: options.seed } : {}),
   });
+  const manual = options.manualClock ? new TestClock(options.now ?? Date.now()) : undefined;
   const bus = await startServiceBusStandIn({
+    clock: manual,
     queues: Object.values(QUEUES).map((name) => ({
       name,
       requiresSession: true,
@@ -72,7 +82,8 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
   const start = options.now?.getTime() ?? Date.now();
   const startedAt = Date.now();
   const queues = createQueueSender(config.serviceBusConnection);
-  holder.deps = await createAppDeps(config, { now: () => new Date(start + (Date.now() - startedAt) + offset), queues });
+  const now = manual ? () => new Date(manual.now()) : () => new Date(start + (Date.now() - startedAt) + offset);
+  holder.deps = await createAppDeps(config, { now, queues });
   const deps = holder.deps;
   return {
     sim,
@@ -81,7 +92,7 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
     env,
     config,
     deps,
-    advance: (ms) => (offset += ms),
+    advance: (ms) => (manual ? manual.advance(ms) : (offset += ms)),
     stop: async () => {
       await queues.close();
       await host.stop();

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { InvocationContext, type LogLevel } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from "@azure/service-bus";
-import { startServiceBusStandIn, type ServiceBusStandIn } from "../servicebus/index.js";
+import { startServiceBusStandIn, type Clock, type ServiceBusStandIn } from "../servicebus/index.js";
 
 export type TriggerHandler = (message: unknown, context: InvocationContext) => Promise<unknown>;
 
@@ -196,9 +196,16 @@ export function createDeliveryHarness(options: DeliveryHarnessOptions): Delivery
 export const APP_QUEUES = ["msgraph-push", "msgraph-pull", "erp-inbound"] as const;
 
 export function startAppServiceBus(
-  overrides: { lockDurationMs?: number; duplicateDetectionWindowMs?: number; maxDeliveryCount?: number } = {},
+  overrides: {
+    lockDurationMs?: number;
+    duplicateDetectionWindowMs?: number;
+    maxDeliveryCount?: number;
+    /** The broker's clock (default the system clock); a TestClock lets a test move scheduled/lock time by hand. */
+    clock?: Clock;
+  } = {},
 ): Promise<ServiceBusStandIn> {
   return startServiceBusStandIn({
+    clock: overrides.clock,
     queues: APP_QUEUES.map((name) => ({
       name,
       requiresSession: true,

@@ -1,5 +1,6 @@
 // Queue state of the Service Bus stand-in: messages, sequence numbers, locks, sessions, DLQ, scheduling, dedupe.
 import { randomUUID } from "node:crypto";
+import { systemClock, type Clock, type ClockTimer } from "./clock.js";
 import type { QueueOptions, QueueView, StoredMessage, StoredMessageState } from "./types.js";
 
 /** A decoded AMQP message as rhea represents it (flat properties, header fields, sections). */
@@ -22,7 +23,7 @@ export interface BrokerMessage {
   deliveryCount: number;
   enqueuedTime: Date;
   scheduledTime?: Date;
-  scheduleTimer?: NodeJS.Timeout;
+  scheduleTimer?: ClockTimer;
   deadLetterReason?: string;
   deadLetterErrorDescription?: string;
   deadLetterSource?: string;
@@ -32,7 +33,7 @@ export interface BrokerMessage {
 export interface MessageLock {
   token: string;
   until: number;
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   consumer?: Consumer;
 }
 
@@ -53,7 +54,7 @@ export interface SessionInfo {
   id: string;
   holder?: Consumer;
   lockedUntil: number;
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   state?: Buffer;
 }
 
@@ -93,6 +94,7 @@ export class Entity {
   batches = 0;
   enqueued = 0;
   duplicates = 0;
+  renewals = 0;
   dlq?: Entity;
   private seqCounter: { next: number };
   readonly requiresSession: boolean;
@@ -106,6 +108,8 @@ export class Entity {
     opts: QueueOptions,
     readonly isDlq: boolean,
     seqCounter?: { next: number },
+    /** Scheduled visibility, lock and session-lock expiry and duplicate detection run on this clock. */
+    readonly clock: Clock = systemClock,
   ) {
     this.requiresSession = isDlq ? false : (opts.requiresSession ?? false);
     this.maxDeliveryCount = opts.maxDeliveryCount ?? 10;
@@ -117,7 +121,7 @@ export class Entity {
   // ---------- enqueue ----------
 
   /** Accepts a message from a sender; returns its sequence number, or undefined when dropped as a duplicate. */
-  enqueue(amqp: AmqpMessage, now = Date.now()): number | undefined {
+  enqueue(amqp: AmqpMessage, now = this.clock.now()): number | undefined {
     const messageId =
       amqp.message_id === undefined || amqp.message_id === null ? undefined : idToString(amqp.message_id);
     if (messageId !== undefined && this.dedupeWindowMs > 0) {
@@ -167,8 +171,7 @@ export class Entity {
     if (scheduled && scheduled.getTime() > now) {
       msg.state = "scheduled";
       msg.scheduledTime = scheduled;
-      msg.scheduleTimer = setTimeout(() => this.activateScheduled(msg), scheduled.getTime() - now);
-      msg.scheduleTimer.unref?.();
+      msg.scheduleTimer = this.clock.setTimer(() => this.activateScheduled(msg), scheduled.getTime() - now);
     } else {
       if (scheduled) msg.scheduledTime = scheduled;
       this.pump();
@@ -180,7 +183,7 @@ export class Entity {
     if (msg.state !== "scheduled" || this.stopped) return;
     msg.state = "active";
     msg.scheduleTimer = undefined;
-    msg.enqueuedTime = new Date();
+    msg.enqueuedTime = new Date(this.clock.now());
     this.pump();
   }
 
@@ -193,7 +196,7 @@ export class Entity {
         404,
       );
     }
-    if (msg.scheduleTimer) clearTimeout(msg.scheduleTimer);
+    msg.scheduleTimer?.cancel();
     this.messages.delete(seq);
   }
 
@@ -245,9 +248,8 @@ export class Entity {
       // A message received through a session shares the session lock.
       lock.until = session.lockedUntil;
     } else {
-      lock.until = Date.now() + this.lockDurationMs;
-      lock.timer = setTimeout(() => this.onLockExpired(msg, token), this.lockDurationMs);
-      lock.timer.unref?.();
+      lock.until = this.clock.now() + this.lockDurationMs;
+      lock.timer = this.clock.setTimer(() => this.onLockExpired(msg, token), this.lockDurationMs);
     }
     msg.lock = lock;
     this.locks.set(token, msg);
@@ -262,7 +264,7 @@ export class Entity {
   /** Drops the lock; the message becomes available again or, past maxDeliveryCount, moves to the DLQ. */
   private releaseLock(msg: BrokerMessage, countsAsFailure: boolean, annotations?: Record<string, unknown>): void {
     if (msg.lock) {
-      if (msg.lock.timer) clearTimeout(msg.lock.timer);
+      msg.lock.timer?.cancel();
       this.locks.delete(msg.lock.token);
       msg.lock = undefined;
     }
@@ -287,7 +289,7 @@ export class Entity {
 
   deadLetter(msg: BrokerMessage, reason?: string, description?: string, properties?: Record<string, unknown>): void {
     if (msg.lock) {
-      if (msg.lock.timer) clearTimeout(msg.lock.timer);
+      msg.lock.timer?.cancel();
       this.locks.delete(msg.lock.token);
       msg.lock = undefined;
     }
@@ -325,7 +327,7 @@ export class Entity {
   /** Settles a locked message by lock token. Throws BrokerError message-lock-lost when the lock is gone. */
   settle(token: string, outcome: Outcome): void {
     const msg = this.locks.get(token);
-    if (!msg || msg.lock?.token !== token || msg.lock.until < Date.now()) {
+    if (!msg || msg.lock?.token !== token || msg.lock.until < this.clock.now()) {
       if (msg && msg.lock?.token === token) this.releaseLock(msg, true);
       throw new BrokerError(
         this.requiresSession ? "com.microsoft:session-lock-lost" : "com.microsoft:message-lock-lost",
@@ -337,7 +339,7 @@ export class Entity {
     }
     switch (outcome.kind) {
       case "complete":
-        if (msg.lock?.timer) clearTimeout(msg.lock.timer);
+        msg.lock?.timer?.cancel();
         this.locks.delete(token);
         msg.lock = undefined;
         msg.state = "completed";
@@ -347,7 +349,7 @@ export class Entity {
         this.releaseLock(msg, true, outcome.annotations);
         return;
       case "defer":
-        if (msg.lock?.timer) clearTimeout(msg.lock.timer);
+        msg.lock?.timer?.cancel();
         this.locks.delete(token);
         msg.lock = undefined;
         if (outcome.annotations) this.mergeAnnotations(msg, outcome.annotations);
@@ -362,7 +364,7 @@ export class Entity {
 
   renewLock(token: string): Date {
     const msg = this.locks.get(token);
-    if (!msg || !msg.lock || msg.lock.until < Date.now()) {
+    if (!msg || !msg.lock || msg.lock.until < this.clock.now()) {
       throw new BrokerError(
         "com.microsoft:message-lock-lost",
         "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
@@ -370,14 +372,14 @@ export class Entity {
       );
     }
     const lock = msg.lock;
+    this.renewals++;
     if (lock.timer) {
-      clearTimeout(lock.timer);
-      lock.until = Date.now() + this.lockDurationMs;
-      lock.timer = setTimeout(() => this.onLockExpired(msg, lock.token), this.lockDurationMs);
-      lock.timer.unref?.();
+      lock.timer.cancel();
+      lock.until = this.clock.now() + this.lockDurationMs;
+      lock.timer = this.clock.setTimer(() => this.onLockExpired(msg, lock.token), this.lockDurationMs);
     } else {
       const s = msg.sessionId !== undefined ? this.sessions.get(msg.sessionId) : undefined;
-      lock.until = s ? s.lockedUntil : Date.now() + this.lockDurationMs;
+      lock.until = s ? s.lockedUntil : this.clock.now() + this.lockDurationMs;
     }
     return new Date(lock.until);
   }
@@ -457,7 +459,7 @@ export class Entity {
 
   private dropLock(msg: BrokerMessage): void {
     if (msg.lock) {
-      if (msg.lock.timer) clearTimeout(msg.lock.timer);
+      msg.lock.timer?.cancel();
       this.locks.delete(msg.lock.token);
       msg.lock = undefined;
     }
@@ -472,7 +474,7 @@ export class Entity {
   acceptSession(consumer: Consumer, requested: string | undefined, waitMs: number): Promise<string | undefined> {
     if (requested !== undefined) {
       const s = this.sessions.get(requested);
-      if (s && this.isHeld(s, Date.now())) {
+      if (s && this.isHeld(s, this.clock.now())) {
         return Promise.reject(
           new BrokerError(
             "com.microsoft:session-cannot-be-locked",
@@ -489,6 +491,7 @@ export class Entity {
       this.lockSession(found, consumer);
       return Promise.resolve(found);
     }
+    // The accept wait is the client's own timeout on its attach, so it runs on wall-clock time, not on this.clock.
     return new Promise((resolve) => {
       const entry: PendingAccept = {
         consumer,
@@ -504,6 +507,11 @@ export class Entity {
       entry.timer.unref?.();
       this.pending.push(entry);
     });
+  }
+
+  /** Session receivers waiting for a session to become free. */
+  pendingAcceptCount(): number {
+    return this.pending.length;
   }
 
   cancelPendingAccept(consumer: Consumer): void {
@@ -526,7 +534,7 @@ export class Entity {
   }
 
   private findFreeSession(): string | undefined {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const m of this.messages.values()) {
       if (m.state !== "active" || m.lock || m.sessionId === undefined) continue;
       const s = this.sessions.get(m.sessionId);
@@ -562,10 +570,10 @@ export class Entity {
   }
 
   private armSessionTimer(s: SessionInfo): void {
-    if (s.timer) clearTimeout(s.timer);
-    s.lockedUntil = Date.now() + this.lockDurationMs;
+    s.timer?.cancel();
+    s.lockedUntil = this.clock.now() + this.lockDurationMs;
     const holder = s.holder;
-    s.timer = setTimeout(() => {
+    s.timer = this.clock.setTimer(() => {
       if (s.holder !== holder || !holder) return;
       holder.fail(
         "com.microsoft:session-lock-lost",
@@ -573,7 +581,6 @@ export class Entity {
       );
       this.releaseSession(holder);
     }, this.lockDurationMs);
-    s.timer.unref?.();
     for (const m of this.messages.values()) {
       if (m.sessionId === s.id && m.lock && !m.lock.timer) m.lock.until = s.lockedUntil;
     }
@@ -581,13 +588,14 @@ export class Entity {
 
   renewSessionLock(id: string): Date {
     const s = this.sessions.get(id);
-    if (!s?.holder || s.lockedUntil < Date.now()) {
+    if (!s?.holder || s.lockedUntil < this.clock.now()) {
       throw new BrokerError(
         "com.microsoft:session-lock-lost",
         `The session lock has expired on the MessageSession '${id}'. Accept a new MessageSession.`,
         410,
       );
     }
+    this.renewals++;
     this.armSessionTimer(s);
     return new Date(s.lockedUntil);
   }
@@ -607,7 +615,7 @@ export class Entity {
     if (id === undefined) return;
     const s = this.sessions.get(id);
     if (s && s.holder === consumer) {
-      if (s.timer) clearTimeout(s.timer);
+      s.timer?.cancel();
       s.holder = undefined;
       s.lockedUntil = 0;
     }
@@ -648,10 +656,10 @@ export class Entity {
   stop(): void {
     this.stopped = true;
     for (const m of this.messages.values()) {
-      if (m.scheduleTimer) clearTimeout(m.scheduleTimer);
-      if (m.lock?.timer) clearTimeout(m.lock.timer);
+      m.scheduleTimer?.cancel();
+      m.lock?.timer?.cancel();
     }
-    for (const s of this.sessions.values()) if (s.timer) clearTimeout(s.timer);
+    for (const s of this.sessions.values()) s.timer?.cancel();
     for (const p of this.pending) {
       clearTimeout(p.timer);
       p.resolve(undefined);
@@ -692,6 +700,9 @@ export function queueView(q: Entity): QueueView {
     batchTransferCount: () => q.batches,
     enqueuedCount: () => q.enqueued,
     duplicateCount: () => q.duplicates,
+    lockRenewalCount: () => q.renewals,
+    pendingAcceptCount: () => q.pendingAcceptCount(),
+    receiverCount: () => q.consumers.size,
   };
 }
 

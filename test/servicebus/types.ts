@@ -46,6 +46,12 @@ export interface QueueView {
   enqueuedCount(): number;
   /** Messages dropped by duplicate detection. */
   duplicateCount(): number;
+  /** Successful message-lock and session-lock renewals. */
+  lockRenewalCount(): number;
+  /** acceptNextSession calls waiting at the broker for a free session. */
+  pendingAcceptCount(): number;
+  /** Receiver links attached to the queue (a link the broker detached counts until the client answers). */
+  receiverCount(): number;
 }
 
 export interface ServiceBusStandIn {

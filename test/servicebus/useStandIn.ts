@@ -2,7 +2,7 @@
 // retry, 5 s timeout), for the stand-in's own test files.
 import { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll } from "vitest";
-import { startServiceBusStandIn, type QueueOptions, type ServiceBusStandIn } from "./index.js";
+import { startServiceBusStandIn, type Clock, type QueueOptions, type ServiceBusStandIn } from "./index.js";
 
 export interface UsedStandIn {
   /** The stand-in (throws before beforeAll has run). */
@@ -12,11 +12,11 @@ export interface UsedStandIn {
 }
 
 /** Call at the top level of a test file; the stand-in and client live for the whole file. */
-export function useStandIn(queues: QueueOptions[]): UsedStandIn {
+export function useStandIn(queues: QueueOptions[], options: { clock?: Clock } = {}): UsedStandIn {
   let sb: ServiceBusStandIn | undefined;
   let client: ServiceBusClient | undefined;
   beforeAll(async () => {
-    sb = await startServiceBusStandIn({ queues });
+    sb = await startServiceBusStandIn({ queues, clock: options.clock });
     client = new ServiceBusClient(sb.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs: 5_000 } });
   });
   afterAll(async () => {

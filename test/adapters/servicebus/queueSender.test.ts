@@ -4,8 +4,11 @@ import { ServiceBusClient } from "@azure/service-bus";
 import { pullMessageId } from "../../../shared/domain/messages/messageIds.js";
 import { createDeliveryHarness } from "../../harness/deliveryHarness.js";
 import { useAppServiceBus } from "../../harness/useAppServiceBus.js";
+import { TestClock } from "../../servicebus/clock.js";
 
-const bus = useAppServiceBus();
+// Scheduled visibility runs on this clock (30 s locks and the 10 min dedupe window never come near in this file).
+const clock = new TestClock();
+const bus = useAppServiceBus({ clock });
 
 const collect = async (queue: string, idleMs = 400) => {
   const bodies: unknown[] = [];
@@ -49,7 +52,7 @@ describe("queue sender", () => {
   });
 
   it("keeps a scheduled message invisible until it is due", async () => {
-    const due = new Date(Date.now() + 2_500);
+    const due = new Date(clock.now() + 2_500);
     await bus.sender.send(
       "erp-inbound",
       { n: "later" },
@@ -57,7 +60,9 @@ describe("queue sender", () => {
     );
     expect(bus.standIn.queue("erp-inbound").scheduledCount()).toBe(1);
     expect(await collect("erp-inbound", 300)).toEqual([]);
-    await new Promise((r) => setTimeout(r, due.getTime() - Date.now() + 200));
+    clock.advance(2_499);
+    expect(await collect("erp-inbound", 300)).toEqual([]);
+    clock.advance(1);
     expect(await collect("erp-inbound", 500)).toEqual([{ n: "later" }]);
     expect(bus.standIn.queue("erp-inbound").scheduledCount()).toBe(0);
   });

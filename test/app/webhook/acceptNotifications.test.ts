@@ -131,18 +131,20 @@ describe("acceptNotifications", () => {
     expect(subscriptions.reads).toEqual([]);
     expect(rig.pullMessages().length).toBe(before);
     // 100 is still fine: each is read once (and unknown, so dropped)
-    expect(await acceptNotifications({ ...rig.deps, subscriptions }, many.slice(0, 100), log)).toMatchObject({
+    // (a generous deadline: this is about the limit, and 100 reads on a loaded machine may outlast the default 2 s)
+    expect(
+      await acceptNotifications({ ...rig.deps, subscriptions }, many.slice(0, 100), log, { deadlineMs: 60_000 }),
+    ).toMatchObject({
       status: "accepted",
     });
     expect(subscriptions.reads).toHaveLength(100);
   });
 
-  it("a store that does not answer by the deadline → unavailable, quickly", async () => {
+  it("a store that does not answer by the deadline → unavailable, cut short by the deadline", async () => {
     const deadConn = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from("k").toString("base64")};TableEndpoint=http://127.0.0.1:${await freePort()}/devstoreaccount1;`;
     const subscriptions = new SubscriptionsTable(
       TableClient.fromConnectionString(deadConn, "Subscriptions", { allowInsecureConnection: true }),
     );
-    const started = Date.now();
     const outcome = await acceptNotifications(
       { ...rig.deps, subscriptions },
       [changeNotification(js.subscriptionId, js.clientState)],
@@ -151,8 +153,8 @@ describe("acceptNotifications", () => {
     );
     expect(outcome).toMatchObject({
       status: "unavailable",
-      reason: expect.stringMatching(/^subscriptions unavailable/),
+      // "(timeout)": the deadline cut the read short; the storage client's own retries would give up much later.
+      reason: "subscriptions unavailable (timeout)",
     });
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });

@@ -3,7 +3,7 @@
 import type { AppDeps } from "../../../shared/app/appDeps.js";
 import type { ChangeNotification } from "../../../shared/adapters/graph/schemas.js";
 import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../../harness/appRig.js";
-import { webhookRoutes } from "../../harness/webhookRoutes.js";
+import { TEST_WEBHOOK_DEADLINE_MS, webhookRoutes } from "../../harness/webhookRoutes.js";
 
 export const JSMITH = { userId: "JSMITH", mailbox: "jsmith@contoso.test" };
 export const ADOE = { userId: "ADOE", mailbox: "adoe@contoso.test" };
@@ -14,6 +14,8 @@ export interface WebhookRig extends AppRig {
   /** Replaces the deps the HTTP handlers use (e.g. a dead queue sender, or a factory that starts slowly like a cold
    * start); undefined restores the rig's. */
   useHandlerDeps(deps: AppDeps | (() => Promise<AppDeps>) | undefined): void;
+  /** The handlers' answer deadline (ms from arrival); undefined restores the rig's generous TEST_WEBHOOK_DEADLINE_MS. */
+  useDeadline(ms: number | undefined): void;
   /** msgraph-pull as the broker holds it (any state), oldest first. */
   pullMessages(): { messageId?: string; sessionId?: string; bodyJson?: unknown; state: string }[];
   post(url: string, body: unknown): Promise<{ status: number; text: string; ms: number }>;
@@ -21,13 +23,14 @@ export interface WebhookRig extends AppRig {
 
 export async function startWebhookRig(options: AppRigOptions = {}): Promise<WebhookRig> {
   let override: AppDeps | (() => Promise<AppDeps>) | undefined;
+  let deadlineMs = TEST_WEBHOOK_DEADLINE_MS;
   const handlerDeps = (deps: () => AppDeps) => (): AppDeps | Promise<AppDeps> =>
     typeof override === "function" ? override() : (override ?? deps());
   const rig = await startAppRig({
     ...options,
     // NIGHTLY_SCHEDULE lost its default in config.ts (the host resolves %NIGHTLY_SCHEDULE% itself); the app rig may not set it yet.
     env: { NIGHTLY_SCHEDULE: "0 0 2 * * *", ...options.env },
-    routes: (deps) => webhookRoutes(handlerDeps(deps)),
+    routes: (deps) => webhookRoutes(handlerDeps(deps), () => deadlineMs),
   });
   await rig.deps.users.upsertUser({
     ...JSMITH,
@@ -41,6 +44,7 @@ export async function startWebhookRig(options: AppRigOptions = {}): Promise<Webh
     webhookUrl: rig.config.webhookUrl,
     lifecycleUrl: rig.config.lifecycleWebhookUrl,
     useHandlerDeps: (deps) => (override = deps),
+    useDeadline: (ms) => (deadlineMs = ms ?? TEST_WEBHOOK_DEADLINE_MS),
     pullMessages: () => rig.bus.queue(QUEUES.pull).messages(),
     async post(url, body) {
       const started = performance.now();
