@@ -9,5 +9,7 @@ import "./adminRefresh.js";
 import "./adminDeleteSubscription.js";
 import "./adminProfile.js";
 import "./nightly.js";
+import "./authSignIn.js";
+import "./authCallback.js";
 
 app.setup({ enableHttpStream: false });
