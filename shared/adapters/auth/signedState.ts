@@ -42,6 +42,7 @@ export function verifyState(state: string, key: Buffer, now: Date): StateCheck {
   }
   if (typeof payload.id !== "string" || typeof payload.user !== "string" || typeof payload.exp !== "number")
     return { ok: false, reason: "the sign-in state is malformed" };
-  if (payload.exp <= now.getTime()) return { ok: false, reason: "the sign-in link has expired (10 minutes); start again" };
+  if (payload.exp <= now.getTime())
+    return { ok: false, reason: "the sign-in link has expired (10 minutes); start again" };
   return { ok: true, payload: payload as StatePayload };
 }

@@ -48,6 +48,10 @@ export class SignInStateTable {
       if (isNotFound(error) || isConcurrencyConflict(error)) return undefined;
       throw error;
     }
-    return { user: String(row.user), codeVerifier: String(row.codeVerifier), expiresAt: new Date(String(row.expiresAt)) };
+    return {
+      user: String(row.user),
+      codeVerifier: String(row.codeVerifier),
+      expiresAt: new Date(String(row.expiresAt)),
+    };
   }
 }
