@@ -13,5 +13,7 @@ import "./adminRejected.js";
 import "./adminReplay.js";
 import "./adminPage.js";
 import "./adminPageActions.js";
+import "./authSignIn.js";
+import "./authCallback.js";
 
 app.setup({ enableHttpStream: false });

@@ -1,6 +1,7 @@
 // Service Bus trigger for msgraph-pull (session per ERP user): validates and routes each request to its source's handler.
 import { app, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
+import { recordSignInRequired } from "../shared/app/auth/recordSignInRequired.js";
 import { deliveryInfoFrom, type DispatchOutcome } from "../shared/app/dispatchMessage.js";
 import { dispatchPull, type PullDeps } from "../shared/app/dispatchPull.js";
 import { buildPullHandlers } from "../shared/app/pullHandlers.js";
@@ -17,6 +18,7 @@ function defaultDeps(): Promise<PullWorkerDeps> {
       handlers: buildPullHandlers(deps),
       rejected: deps.rejected,
       reschedule: deps.queues,
+      onSignInRequired: (user, error) => recordSignInRequired(deps, user, error),
     }));
     defaults.catch(() => (defaults = undefined));
   }

@@ -1,6 +1,7 @@
 // Service Bus trigger for msgraph-push (session per ERP user): validates and routes each message to its kind's handler.
 import { app, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
+import { recordSignInRequired } from "../shared/app/auth/recordSignInRequired.js";
 import { deliveryInfoFrom, type DispatchOutcome } from "../shared/app/dispatchMessage.js";
 import { dispatchPush, type PushDeps } from "../shared/app/dispatchPush.js";
 import { buildPushHandlers } from "../shared/app/pushHandlers.js";
@@ -17,6 +18,7 @@ function defaultDeps(): Promise<PushWorkerDeps> {
       handlers: buildPushHandlers(deps),
       rejected: deps.rejected,
       reschedule: deps.queues,
+      onSignInRequired: (user, error) => recordSignInRequired(deps, user, error),
     }));
     defaults.catch(() => (defaults = undefined));
   }

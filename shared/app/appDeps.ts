@@ -10,6 +10,20 @@ import { ActionTypesTable } from "../adapters/tables/actionTypesTable.js";
 import { LinksTable } from "../adapters/tables/linksTable.js";
 import { SubscriptionsTable } from "../adapters/tables/subscriptionsTable.js";
 import { UsersTable } from "../adapters/tables/usersTable.js";
+import { MsalDelegatedTokenProvider } from "../adapters/auth/msalDelegatedTokenProvider.js";
+import { stateSigningKey } from "../adapters/auth/signedState.js";
+import { SignInStateTable } from "../adapters/tables/signInStateTable.js";
+import { TokenCacheTable } from "../adapters/tables/tokenCacheTable.js";
+
+/** Per-user sign-in parts; present when a token cache key and SIGNIN_REDIRECT_URI are set. */
+export interface SignInDeps {
+  delegated: MsalDelegatedTokenProvider;
+  tokenCache: TokenCacheTable;
+  states: SignInStateTable;
+  /** HMAC key of the sign-in `state` (derived from the active token cache key). */
+  stateKey: Buffer;
+  redirectUri: string;
+}
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +38,7 @@ export interface AppDeps {
   rejected: RejectedStore;
   /** Claim-check attachments of ERP emails (Blob Storage, container EMAIL_BLOB_CONTAINER). */
   blobs: AttachmentBlobs;
+  signIn: SignInDeps | undefined;
 }
 
 /** Builds every adapter from `config`; `overrides` replaces single parts (tests inject a clock, a counting gateway…). */
@@ -35,16 +50,38 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
     overrides.links ?? LinksTable.open(tables),
     overrides.actionTypes ?? ActionTypesTable.open(tables),
   ]);
+  const credentials = {
+    authorityHost: config.authorityHost,
+    tenantId: config.tenantId,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+  };
+  let signIn = overrides.signIn;
+  if (!signIn && config.tokenCacheKeys && config.signInRedirectUri) {
+    const now = overrides.now ?? (() => new Date());
+    const [tokenCache, states] = await Promise.all([
+      TokenCacheTable.open(tables, config.tokenCacheKeys, now),
+      SignInStateTable.open(tables),
+    ]);
+    signIn = {
+      delegated: new MsalDelegatedTokenProvider({
+        ...credentials,
+        cacheStore: tokenCache,
+        scopes: config.delegatedScopes,
+      }),
+      tokenCache,
+      states,
+      stateKey: stateSigningKey(config.tokenCacheKeys.keys.get(config.tokenCacheKeys.activeId)!),
+      redirectUri: config.signInRedirectUri,
+    };
+  }
   const graph =
     overrides.graph ??
     new GraphGateway({
       baseUrl: config.graphBaseUrl,
-      tokenProvider: new ClientCredentialsTokenProvider({
-        authorityHost: config.authorityHost,
-        tenantId: config.tenantId,
-        clientId: config.clientId,
-        clientSecret: config.clientSecret,
-      }),
+      // Delegated: every Graph call for a mailbox uses that user's own token (acquireTokenSilent).
+      tokenProvider:
+        config.authMode === "delegated" && signIn ? signIn.delegated : new ClientCredentialsTokenProvider(credentials),
     });
   return {
     config,
@@ -62,6 +99,7 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
         ...config.storageConnection,
         defaultContainer: config.emailBlobContainer,
       }),
+    signIn,
   };
 }
 

@@ -2,7 +2,7 @@
 // reschedule after Retry-After / throw for redelivery). Invalid and permanently failing messages go to the Rejected
 // store with the field-naming reason.
 import { createHash } from "node:crypto";
-import { AppError, PermanentError, TransientError, toAppError } from "../domain/errors.js";
+import { AppError, PermanentError, SignInRequiredError, TransientError, toAppError } from "../domain/errors.js";
 import type { ParseResult } from "../domain/messages/parseMessage.js";
 import type { SendOptions } from "../adapters/servicebus/queueSender.js";
 import type { RejectedInput } from "../adapters/servicebus/rejectedStore.js";
@@ -85,6 +85,17 @@ export interface DispatchDeps<H> {
    */
   reschedule?: ReschedulePort;
   rescheduleOptions?: RescheduleOptions;
+  /** Called when a handler needs the user to sign in (delegated mode): records needs_sign_in on the user's row. */
+  onSignInRequired?: (user: string, error: SignInRequiredError) => Promise<void>;
+}
+
+/** Holds for a user who must sign in: 1, 2, 4 … minutes, at most 1 hour each; after 20 holds (≈ 15 h) set aside. */
+export const SIGN_IN_HOLD_BASE_MS = 60_000;
+export const SIGN_IN_HOLD_MAX_MS = 3_600_000;
+export const SIGN_IN_MAX_HOLDS = 20;
+
+export function signInHoldDelayMs(holdsSoFar: number): number {
+  return Math.min(SIGN_IN_HOLD_BASE_MS * 2 ** holdsSoFar, SIGN_IN_HOLD_MAX_MS);
 }
 
 export interface DispatchSpec<M> extends DispatchDeps<
@@ -222,6 +233,7 @@ export async function dispatchMessage<M>(spec: DispatchSpec<M>): Promise<Dispatc
     return { status: "handled", route };
   } catch (error) {
     const e: AppError = toAppError(error);
+    if (e instanceof SignInRequiredError) return holdForSignIn(spec, e, route, user, setAside);
     if (e instanceof TransientError) {
       if (spec.reschedule && e.retryAfterMs !== undefined && Number.isFinite(e.retryAfterMs) && e.retryAfterMs > 0) {
         return reschedule(spec, spec.reschedule, e, e.retryAfterMs, route, user);
@@ -231,6 +243,36 @@ export async function dispatchMessage<M>(spec: DispatchSpec<M>): Promise<Dispatc
     }
     return setAside(route, e.code, `${e.kind}: ${e.message}`);
   }
+}
+
+/**
+ * The user must sign in again (delegated mode): nothing a retry can fix now, but the message must not be lost. Its
+ * status becomes needs_sign_in, and a copy is rescheduled (1, 2, 4 … minutes, capped at 1 hour) until they sign in;
+ * after SIGN_IN_MAX_HOLDS holds it is set aside (Rejected, code needs_sign_in, replayable). Without a reschedule port
+ * the message is set aside at once.
+ */
+async function holdForSignIn<M>(
+  spec: DispatchSpec<M>,
+  e: SignInRequiredError,
+  route: string,
+  user: string,
+  setAside: (route: string, code: string, reason: string) => Promise<DispatchOutcome>,
+): Promise<DispatchOutcome> {
+  const { delivery, log } = spec;
+  try {
+    await spec.onSignInRequired?.(user, e);
+  } catch (error) {
+    log.warn(`could not record needs_sign_in for ${user}: ${toAppError(error).code}`);
+  }
+  const holds = delivery.rescheduleCount ?? 0;
+  const reason = `needs_sign_in: ${e.code}: ${e.message}`;
+  if (!spec.reschedule || holds >= SIGN_IN_MAX_HOLDS) {
+    return setAside(route, "needs_sign_in", `${reason} (held ${holds} times)`);
+  }
+  return reschedule(spec, spec.reschedule, e, signInHoldDelayMs(holds), route, user, {
+    maxReschedules: SIGN_IN_MAX_HOLDS,
+    exactDelay: true,
+  });
 }
 
 /**
@@ -249,14 +291,15 @@ export async function dispatchMessage<M>(spec: DispatchSpec<M>): Promise<Dispatc
 async function reschedule<M>(
   spec: DispatchSpec<M>,
   port: ReschedulePort,
-  e: TransientError,
+  e: AppError,
   retryAfterMs: number,
   route: string,
   user: string,
+  hold?: { maxReschedules: number; exactDelay: true },
 ): Promise<DispatchOutcome> {
   const { delivery, log } = spec;
   const opts = spec.rescheduleOptions ?? {};
-  const max = opts.maxReschedules ?? DEFAULT_MAX_RESCHEDULES;
+  const max = hold?.maxReschedules ?? opts.maxReschedules ?? DEFAULT_MAX_RESCHEDULES;
   const done = delivery.rescheduleCount ?? 0;
   if (done >= max) {
     log.warn(
@@ -269,11 +312,13 @@ async function reschedule<M>(
   const { body } = originalBody(spec.body);
   const first = delivery.rescheduledFrom ?? delivery.messageId ?? `sha256-${sha256(body)}`;
   const messageId = rescheduledMessageId(first, n);
-  const delayMs = rescheduleDelayMs(
-    retryAfterMs,
-    (opts.random ?? Math.random)(),
-    opts.maxDelayMs ?? DEFAULT_MAX_RESCHEDULE_DELAY_MS,
-  );
+  const delayMs = hold
+    ? retryAfterMs
+    : rescheduleDelayMs(
+        retryAfterMs,
+        (opts.random ?? Math.random)(),
+        opts.maxDelayMs ?? DEFAULT_MAX_RESCHEDULE_DELAY_MS,
+      );
   const at = new Date((opts.now ?? (() => new Date()))().getTime() + delayMs);
   // The same bytes for a text body; the host's JSON-parsed value is sent back as JSON (application/json).
   const copy = typeof spec.body === "string" || spec.body instanceof Uint8Array ? spec.body : (spec.body ?? null);

@@ -53,7 +53,26 @@ export interface Config {
   readonly adminPageRoles: readonly string[];
   /** Sandbox only: serve the admin page without sign-in (refused by the page when running in Azure). */
   readonly adminPageAllowAnonymous: boolean;
+  // ---- per-user sign-in (issue 10) ----
+  /** application: app-only tokens for every mailbox; delegated: each user's own token (they sign in once). */
+  readonly authMode: AuthMode;
+  /** The exact redirect URI registered in Entra (…/api/auth/callback); undefined when not set. */
+  readonly signInRedirectUri: string | undefined;
+  /** Delegated permissions asked for at sign-in (short names, e.g. Mail.Read). */
+  readonly delegatedScopes: readonly string[];
+  /** Token cache keys by id and the id new writes use; from TOKEN_CACHE_KEYS, else TOKEN_CACHE_KEY as id "default". */
+  readonly tokenCacheKeys: TokenCacheKeys | undefined;
 }
+
+export type AuthMode = "application" | "delegated";
+
+export interface TokenCacheKeys {
+  readonly activeId: string;
+  readonly keys: ReadonlyMap<string, Buffer>;
+}
+
+export const DEFAULT_DELEGATED_SCOPES =
+  "Mail.Read Mail.Send Calendars.ReadWrite Tasks.ReadWrite offline_access User.Read";
 
 export interface ConfigIssue {
   setting: string;
@@ -245,6 +264,7 @@ export const SECRET_SETTINGS = new Set([
   "SERVICEBUS_CONNECTION",
   "CLIENT_SECRET",
   "TOKEN_CACHE_KEY",
+  "TOKEN_CACHE_KEYS",
   "AzureWebJobsStorage",
 ]);
 
@@ -354,6 +374,68 @@ export const settingsSchema = z
         })
         .transform((v) => v.toLowerCase() === "true"),
     ),
+    // ---- per-user sign-in (issue 10) ----
+    AUTH_MODE: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "must be text" })
+        .default("application")
+        .superRefine((v, ctx) => {
+          if (v !== "application" && v !== "delegated")
+            ctx.addIssue({ code: "custom", message: `must be "application" or "delegated", got "${v}"` });
+        })
+        .transform((v) => v as AuthMode),
+    ),
+    SIGNIN_REDIRECT_URI: optionalText((v, fail) => {
+      const problem = urlCheck({ httpOnLoopback: true })(v);
+      if (problem) fail(problem);
+      if (!/\/auth\/callback$/.test(new URL(v).pathname))
+        fail("must end in /auth/callback (the sign-in callback function's route), e.g. https://app/api/auth/callback");
+      return v;
+    }),
+    DELEGATED_SCOPES: text({
+      default: DEFAULT_DELEGATED_SCOPES,
+      check: (v) =>
+        v.split(/\s+/).every((s) => /^[A-Za-z][A-Za-z._]*$/.test(s))
+          ? undefined
+          : `must be space-separated permission names (e.g. "Mail.Read offline_access"), got "${v}"`,
+    }),
+    TOKEN_CACHE_KEYS: optionalText((v, fail) => {
+      const keys = new Map<string, Buffer>();
+      for (const [i, item] of v.split(",").entries()) {
+        const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(item.trim());
+        if (!m) return fail(`entry ${i + 1} must be <key id>:<base64 of 32 bytes> (entries separated by commas)`);
+        const key = Buffer.from(m[2]!, "base64");
+        if (key.length !== 32) fail(`key "${m[1]}" must be base64 of exactly 32 bytes, got ${key.length} bytes`);
+        if (keys.has(m[1]!)) fail(`key id "${m[1]}" is listed twice`);
+        keys.set(m[1]!, key);
+      }
+      return keys;
+    }),
+    TOKEN_CACHE_ACTIVE_KEY_ID: z.preprocess(blankToUndefined, z.string({ error: "must be text" }).optional()),
+  })
+  .superRefine((s, ctx) => {
+    const issue = (setting: string, message: string) => ctx.addIssue({ code: "custom", path: [setting], message });
+    if (s.TOKEN_CACHE_ACTIVE_KEY_ID !== undefined && !s.TOKEN_CACHE_KEYS?.has(s.TOKEN_CACHE_ACTIVE_KEY_ID))
+      issue(
+        "TOKEN_CACHE_ACTIVE_KEY_ID",
+        `must be one of the key ids in TOKEN_CACHE_KEYS, got "${s.TOKEN_CACHE_ACTIVE_KEY_ID}"`,
+      );
+    if (s.TOKEN_CACHE_KEYS && s.TOKEN_CACHE_KEYS.size > 1 && s.TOKEN_CACHE_ACTIVE_KEY_ID === undefined)
+      issue("TOKEN_CACHE_ACTIVE_KEY_ID", "is required when TOKEN_CACHE_KEYS lists more than one key");
+    if (s.AUTH_MODE === "delegated") {
+      if (!s.SIGNIN_REDIRECT_URI) issue("SIGNIN_REDIRECT_URI", "is required when AUTH_MODE is delegated");
+      if (!s.TOKEN_CACHE_KEYS && !s.TOKEN_CACHE_KEY)
+        issue(
+          "TOKEN_CACHE_KEYS",
+          "is required (or TOKEN_CACHE_KEY) when AUTH_MODE is delegated: the token cache is encrypted",
+        );
+      if (!s.DELEGATED_SCOPES.split(/\s+/).includes("offline_access"))
+        issue(
+          "DELEGATED_SCOPES",
+          "must include offline_access when AUTH_MODE is delegated (no refresh token otherwise)",
+        );
+    }
   })
   .transform((s, ctx): Config => {
     const connectionIssues = [...storageConnectionIssues(s), ...serviceBusConnectionIssues(s)];
@@ -384,6 +466,14 @@ export const settingsSchema = z
       tokenCacheKey: s.TOKEN_CACHE_KEY,
       adminPageRoles: s.ADMIN_PAGE_ROLES ?? [],
       adminPageAllowAnonymous: s.ADMIN_PAGE_ALLOW_ANONYMOUS,
+      authMode: s.AUTH_MODE,
+      signInRedirectUri: s.SIGNIN_REDIRECT_URI,
+      delegatedScopes: Object.freeze(s.DELEGATED_SCOPES.split(/\s+/)),
+      tokenCacheKeys: s.TOKEN_CACHE_KEYS
+        ? { activeId: s.TOKEN_CACHE_ACTIVE_KEY_ID ?? [...s.TOKEN_CACHE_KEYS.keys()][0]!, keys: s.TOKEN_CACHE_KEYS }
+        : s.TOKEN_CACHE_KEY
+          ? { activeId: "default", keys: new Map([["default", s.TOKEN_CACHE_KEY]]) }
+          : undefined,
     };
   });
 

@@ -55,3 +55,9 @@ export function toAppError(error: unknown): AppError {
   if (isInputError(error)) return new PermanentError("invalid_input", message, { cause: error });
   return new TransientError("unexpected", message, { cause: error });
 }
+
+/**
+ * A delegated-mode user must sign in (again): no stored token, a refresh token revoked or expired
+ * (`interaction_required` / `invalid_grant`), or an unreadable token cache. Queue workers hold such a user's messages.
+ */
+export class SignInRequiredError extends AuthError {}

@@ -82,7 +82,7 @@ describe("local.settings.sample.json", () => {
 
   it("exports the setting names it validates", () => {
     expect(SETTING_NAMES).toContain("TASK_ACTION_TYPE");
-    expect(SETTING_NAMES).toHaveLength(32);
+    expect(SETTING_NAMES).toHaveLength(37);
     expect(HOST_SETTING_NAMES).toEqual(["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"]);
   });
 });
@@ -196,6 +196,12 @@ describe("loadConfig", () => {
     ["EMAIL_BLOB_CONTAINER", "Erp_Mail", "must be a blob container name"],
     ["TOKEN_CACHE_KEY", "c2hvcnQ=", "must be base64 of exactly 32 bytes, got 5 bytes"],
     ["TOKEN_CACHE_KEY", "not base64!", "must be base64"],
+    ["AUTH_MODE", "user", 'must be "application" or "delegated", got "user"'],
+    ["SIGNIN_REDIRECT_URI", "https://app.example.com/api/signin", "must end in /auth/callback"],
+    ["DELEGATED_SCOPES", "Mail.Read,Mail.Send", "must be space-separated permission names"],
+    ["TOKEN_CACHE_KEYS", "k1=abc", "entry 1 must be <key id>:<base64 of 32 bytes>"],
+    ["TOKEN_CACHE_KEYS", "k1:c2hvcnQ=", 'key "k1" must be base64 of exactly 32 bytes, got 5 bytes'],
+    ["TOKEN_CACHE_ACTIVE_KEY_ID", "k9", 'must be one of the key ids in TOKEN_CACHE_KEYS, got "k9"'],
   ];
 
   it.each(cases)("%s=%j → names the setting: %s", (setting, value, message) => {

@@ -98,6 +98,13 @@ export async function control(sim: GraphSim, method: string, path: string, body:
       sim.advanceClock(b.advanceMs);
       return { status: 204 };
     }
+    if (a === "signin" && mbx && method === "POST") {
+      sim.setSignIn(mbx, b as never);
+      return { status: 204 };
+    }
+    if (a === "signin" && mbx && method === "DELETE") return (sim.setSignIn(mbx, undefined), { status: 204 });
+    if (a === "users" && mbx && c === "revokeSignInSessions" && method === "POST")
+      return (sim.revokeSignInSessions(mbx), { status: 204 });
     if (a === "options" && method === "POST") {
       sim.setOptions(b);
       return { status: 204 };

@@ -66,6 +66,7 @@ describe("token endpoint", () => {
     const challenge = (await import("node:crypto")).createHash("sha256").update(verifier).digest("base64url");
     const q = new URLSearchParams({
       client_id: sim.defaultApp.clientId,
+      response_type: "code",
       redirect_uri: "https://localhost/cb",
       scope: "Calendars.ReadWrite offline_access openid",
       state: "s1",
@@ -116,6 +117,87 @@ describe("token endpoint", () => {
     );
     expect(rr.status).toBe(200);
     expect(((await rr.json()) as { access_token: string }).access_token).toBeTruthy();
+  });
+});
+
+describe("authorize behaviour (consent subset, refusal, revoked sessions)", () => {
+  const authorize = async (scope: string, hint = "jsmith@contoso.test") => {
+    const q = new URLSearchParams({
+      client_id: sim.defaultApp.clientId,
+      response_type: "code",
+      redirect_uri: "https://localhost/cb",
+      scope,
+      state: "s",
+      login_hint: hint,
+    });
+    const a = await fetch(`${sim.authorityHost}/${sim.tenantId}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
+    expect(a.status).toBe(302);
+    return new URL(a.headers.get("location")!);
+  };
+  const redeem = async (code: string, scope: string) => {
+    const r = await fetch(
+      sim.tokenEndpoint,
+      form({
+        client_id: sim.defaultApp.clientId,
+        client_secret: sim.defaultApp.clientSecret,
+        redirect_uri: "https://localhost/cb",
+        grant_type: "authorization_code",
+        code,
+        scope,
+      }),
+    );
+    return { status: r.status, body: (await r.json()) as Record<string, string> };
+  };
+
+  it("grants only the scopes the user consented to, whatever the token request lists", async () => {
+    sim.setSignIn("jsmith@contoso.test", { grant: ["Calendars.ReadWrite"] });
+    try {
+      const scope = "Calendars.ReadWrite Mail.Send offline_access";
+      const loc = await authorize(scope);
+      const t = await redeem(loc.searchParams.get("code")!, scope);
+      expect(t.status).toBe(200);
+      expect(t.body.scope!.split(" ").sort()).toEqual([
+        "https://graph.microsoft.com/Calendars.ReadWrite",
+        "offline_access",
+      ]);
+    } finally {
+      sim.setSignIn("jsmith@contoso.test", undefined);
+    }
+  });
+
+  it("a refusal redirects with error=access_denied and the state; no code", async () => {
+    sim.setSignIn("*", { refuse: true });
+    try {
+      const loc = await authorize("User.Read");
+      expect(loc.searchParams.get("error")).toBe("access_denied");
+      expect(loc.searchParams.get("error_description")).toMatch(/^AADSTS65004/);
+      expect(loc.searchParams.get("state")).toBe("s");
+      expect(loc.searchParams.get("code")).toBeNull();
+    } finally {
+      sim.setSignIn("*", undefined);
+    }
+  });
+
+  it("revokeSignInSessions makes earlier refresh tokens invalid_grant (AADSTS50173); a new sign-in works", async () => {
+    const scope = "User.Read offline_access";
+    const first = await redeem((await authorize(scope)).searchParams.get("code")!, scope);
+    sim.revokeSignInSessions("jsmith@contoso.test");
+    const refresh = (rt: string) =>
+      fetch(
+        sim.tokenEndpoint,
+        form({
+          client_id: sim.defaultApp.clientId,
+          client_secret: sim.defaultApp.clientSecret,
+          grant_type: "refresh_token",
+          refresh_token: rt,
+        }),
+      );
+    const refused = await refresh(first.body.refresh_token!);
+    expect(refused.status).toBe(400);
+    const err = (await refused.json()) as { error: string; error_codes: number[] };
+    expect(err).toMatchObject({ error: "invalid_grant", error_codes: [50173] });
+    const again = await redeem((await authorize(scope)).searchParams.get("code")!, scope);
+    expect((await refresh(again.body.refresh_token!)).status).toBe(200);
   });
 });
 

@@ -19,6 +19,19 @@ interface AuthCode {
   expires: number;
 }
 
+/** How the simulated user answers the authorize page (Entra shows sign-in and consent UI; the simulator decides). */
+export interface SignInBehaviour {
+  /** Sign in as this account instead of the login_hint (a user picking another account). */
+  signInAs?: string;
+  /** Consent to only these of the requested Graph scopes (a user unticking permissions); default: all requested. */
+  grant?: string[];
+  /** Decline consent: the redirect carries error=access_denied (AADSTS65004). */
+  refuse?: boolean;
+}
+
+const OIDC_SCOPES = ["openid", "profile", "offline_access", "email"];
+const stripGraph = (s: string) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, "");
+
 const safeEqual = (a: string, b: string): boolean => {
   const x = createHash("sha256").update(a).digest();
   const y = createHash("sha256").update(b).digest();
@@ -29,6 +42,19 @@ export class Identity {
   private codes = new Map<string, AuthCode>();
   /** access tokens revoked by tests (by jti) */
   readonly revoked = new Set<string>();
+  /** Per login_hint (lower-case) or "*": how the next authorize requests are answered. */
+  readonly signInBehaviour = new Map<string, SignInBehaviour>();
+  /** Per user object id: refresh tokens minted before the last revokeSignInSessions carry an older generation. */
+  private readonly sessionGeneration = new Map<string, number>();
+  /** Lifetime of delegated access tokens (tests shorten it so MSAL must refresh; Entra's default is 60–90 min). */
+  delegatedLifetimeS = TOKEN_LIFETIME_S;
+
+  /** Like Graph's POST /users/{id}/revokeSignInSessions: every refresh token of the user stops working. */
+  revokeSignInSessions(mailbox: string): void {
+    const user = this.store.find(mailbox);
+    if (!user) throw new GraphError(404, "Request_ResourceNotFound", `Resource '${mailbox}' does not exist.`);
+    this.sessionGeneration.set(user.id, (this.sessionGeneration.get(user.id) ?? 0) + 1);
+  }
 
   constructor(
     private readonly seed: SimSeed,
@@ -156,8 +182,25 @@ export class Identity {
         900144,
         "The request body must contain the following parameter: 'redirect_uri'.",
       );
+    if (q.get("response_type") !== "code")
+      return this.oauthError(
+        400,
+        "unsupported_response_type",
+        900144,
+        "The request body must contain the following parameter: 'response_type' = 'code'.",
+      );
     const hint = q.get("login_hint") ?? "";
-    const user = this.store.find(hint);
+    const behaviour = this.signInBehaviour.get(hint.toLowerCase()) ?? this.signInBehaviour.get("*") ?? {};
+    const target = new URL(redirectUri);
+    const state = q.get("state");
+    if (behaviour.refuse) {
+      target.searchParams.set("error", "access_denied");
+      target.searchParams.set("error_description", "AADSTS65004: User declined to consent to access the app.");
+      if (state !== null) target.searchParams.set("state", state);
+      return { status: 302, headers: { location: target.toString() } };
+    }
+    const signInAs = behaviour.signInAs ?? hint;
+    const user = this.store.find(signInAs);
     if (!user)
       return this.oauthError(
         400,
@@ -166,12 +209,16 @@ export class Identity {
         `The user account '${hint}' does not exist in the directory (login_hint).`,
       );
     const requested = (q.get("scope") ?? "").split(/\s+/).filter(Boolean);
+    const granted = behaviour.grant?.map((g) => g.toLowerCase());
+    const consented = granted
+      ? requested.filter((r) => OIDC_SCOPES.includes(r) || granted.includes(stripGraph(r).toLowerCase()))
+      : requested;
     const code = randomUUID() + randomUUID();
     const c: AuthCode = {
       clientId,
       redirectUri,
       userId: user.id,
-      scopes: requested,
+      scopes: consented,
       expires: Date.now() + 600_000,
     };
     const nonce = q.get("nonce");
@@ -182,9 +229,7 @@ export class Identity {
       c.codeChallengeMethod = q.get("code_challenge_method") ?? "plain";
     }
     this.codes.set(code, c);
-    const target = new URL(redirectUri);
     target.searchParams.set("code", code);
-    const state = q.get("state");
     if (state !== null) target.searchParams.set("state", state);
     target.searchParams.set("session_state", randomUUID());
     return { status: 302, headers: { location: target.toString() } };
@@ -273,7 +318,8 @@ export class Identity {
             "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
           );
       }
-      return this.delegated(app, c.userId, scopes.length ? scopes : c.scopes, now, c.nonce);
+      // Entra grants what the user consented to at the authorize step, whatever the token request lists.
+      return this.delegated(app, c.userId, within(scopes.length ? scopes : c.scopes, c.scopes), now, c.nonce);
     }
     if (grant === "refresh_token") {
       const rt = verifyJwt(p.get("refresh_token") ?? "", this.key);
@@ -284,8 +330,20 @@ export class Identity {
           9002313,
           "Invalid request. Request is malformed or invalid (refresh_token).",
         );
-      const granted = String(rt.scp ?? "").split(" ");
-      return this.delegated(app, rt.oid, scopes.length ? scopes : granted, now);
+      if ((rt.gen ?? 0) !== (this.sessionGeneration.get(rt.oid) ?? 0))
+        return this.oauthError(
+          400,
+          "invalid_grant",
+          50173,
+          "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+        );
+      const granted = [
+        ...String(rt.scp ?? "")
+          .split(" ")
+          .filter(Boolean),
+        ...OIDC_SCOPES,
+      ];
+      return this.delegated(app, rt.oid, within(scopes.length ? scopes : granted, granted), now);
     }
     return this.oauthError(
       400,
@@ -326,6 +384,7 @@ export class Identity {
         name: user.displayName,
       },
       now,
+      this.delegatedLifetimeS,
     );
     const out: Record<string, unknown> = {
       token_type: "Bearer",
@@ -333,13 +392,21 @@ export class Identity {
         ...graphScopes.map((s) => `${GRAPH_AUDIENCE}/${s}`),
         ...wanted.filter((s) => ["openid", "profile", "offline_access", "email"].includes(s)),
       ].join(" "),
-      expires_in: TOKEN_LIFETIME_S - 1,
-      ext_expires_in: TOKEN_LIFETIME_S - 1,
+      expires_in: this.delegatedLifetimeS - 1,
+      ext_expires_in: this.delegatedLifetimeS - 1,
       access_token: at,
     };
     if (wanted.includes("offline_access") || wanted.includes(".default"))
       out.refresh_token = signJwt(
-        { typ: "refresh", appid: app.clientId, oid: user.id, scp, jti: randomUUID(), iat: now },
+        {
+          typ: "refresh",
+          appid: app.clientId,
+          oid: user.id,
+          scp,
+          gen: this.sessionGeneration.get(user.id) ?? 0,
+          jti: randomUUID(),
+          iat: now,
+        },
         this.key,
       );
     const idClaims: Record<string, unknown> = {
@@ -417,6 +484,12 @@ export class Identity {
       return { kind: "delegated", appId: String(claims.appid), roles, scopes, oid: String(claims.oid) };
     return { kind: "app", appId: String(claims.appid), roles, scopes };
   }
+}
+
+/** The requested scopes that were granted (Graph scopes compared without the resource prefix, case-insensitively). */
+function within(requested: string[], granted: string[]): string[] {
+  const have = new Set(granted.map((g) => stripGraph(g).toLowerCase()));
+  return requested.filter((r) => have.has(stripGraph(r).toLowerCase()) || stripGraph(r) === ".default");
 }
 
 /** True when the principal holds any of the permissions (app roles for app tokens, scopes for delegated). */

@@ -8,7 +8,7 @@ import type { SimCore, SimOptions } from "./core.js";
 import { createEvent as createEv, deleteEvent as deleteEv, updateEvent as updateEv } from "./events.js";
 import { Faults, endpointKey, type Counters, type FaultSpec } from "./faults.js";
 import { GraphError, newRequestId, readBody, type SimRequest, type SimResponse } from "./http.js";
-import { Identity } from "./identity.js";
+import { Identity, type SignInBehaviour } from "./identity.js";
 import { Uploads } from "./mail.js";
 import { handleGraph } from "./router.js";
 import { defaultSeed, type SimSeed } from "./seed.js";
@@ -21,6 +21,7 @@ export type { SimSeed } from "./seed.js";
 export { defaultSeed, loadSeedFile } from "./seed.js";
 export type { FaultSpec, Counters } from "./faults.js";
 export type { SimOptions } from "./core.js";
+export type { SignInBehaviour } from "./identity.js";
 export type * from "./types.js";
 
 export interface GraphSim {
@@ -60,6 +61,12 @@ export interface GraphSim {
   notificationsIdle(timeoutMs?: number): Promise<void>;
   expireSubscription(id: string): void;
   advanceClock(ms: number): void;
+  /** How the authorize endpoint answers for `loginHint` ("*" = everyone): another account, fewer scopes, refusal. */
+  setSignIn(loginHint: string, behaviour: SignInBehaviour | undefined): void;
+  /** Invalidates every refresh token of the user (Graph's revokeSignInSessions). */
+  revokeSignInSessions(mailbox: string): void;
+  /** Lifetime of delegated access tokens in seconds (below MSAL's 5-minute margin, every silent call refreshes). */
+  setDelegatedTokenLifetime(seconds: number): void;
   setOptions(o: Partial<SimOptions>): void;
   /** Mints an access token directly (tests): app token by default, delegated when `user` is given. */
   issueToken(o?: {
@@ -225,6 +232,12 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     notificationsIdle: (t) => subs.notifier.idle(t),
     expireSubscription: (id) => subs.expire(id),
     advanceClock: (ms) => void (core.clockOffsetMs += ms),
+    setSignIn: (hint, b) =>
+      void (b
+        ? identity.signInBehaviour.set(hint.toLowerCase(), b)
+        : identity.signInBehaviour.delete(hint.toLowerCase())),
+    revokeSignInSessions: (m) => identity.revokeSignInSessions(m),
+    setDelegatedTokenLifetime: (s) => void (identity.delegatedLifetimeS = s),
     setOptions: (o) => void Object.assign(core.opts, o),
     issueToken: (o = {}) => {
       const app = seed.apps.find((a) => a.clientId === (o.clientId ?? app0.clientId));

@@ -16,15 +16,22 @@ export interface DelegatedSignIn {
 
 /**
  * Per-user delegated tokens (authorization-code flow, refresh tokens in an encrypted per-user cache).
- * Not implemented yet; the interface fixes the shape the admin sign-in endpoint and the workers will use.
+ * Implemented by MsalDelegatedTokenProvider (which adds the PKCE variants authorizeUrl / redeemCode).
  */
 export interface DelegatedTokenProvider extends TokenProvider {
-  /** URL to send the user to for consent/sign-in; `state` comes back on the redirect. */
-  getAuthCodeUrl(user: string, redirectUri: string, state: string): Promise<string>;
-  /** Redeems the code from the redirect; stores the user's refresh token in the token cache. */
-  acquireByCode(user: string, code: string, redirectUri: string): Promise<DelegatedSignIn>;
-  /** A fresh access token for `user` from the cache (refreshing as needed); AuthError when the user must sign in again. */
-  acquireSilent(user: string): Promise<string>;
+  /** The authorize URL to send the user's browser to (code + PKCE S256); `state` comes back on the redirect. */
+  authorizeUrl(owner: string, request: AuthCodeRequest): Promise<string>;
+  /** Redeems the code from the redirect; stores the user's cache only when the signed-in account is `owner`. */
+  redeemCode(owner: string, code: string, redirectUri: string, codeVerifier: string): Promise<DelegatedSignIn>;
+  /** A fresh access token for `owner` from the cache (refreshing as needed); SignInRequiredError when they must sign in. */
+  acquireSilent(owner: string): Promise<string>;
+}
+
+export interface AuthCodeRequest {
+  redirectUri: string;
+  state: string;
+  /** base64url SHA-256 of the PKCE verifier. */
+  codeChallenge: string;
 }
 
 /** Graph's resource-wide scope for app-only tokens. */

@@ -17,6 +17,7 @@ export const USER_STATUSES = [
   "invalid", // the row's admin columns are wrong: see lastError
   "error", // the last sync failed for another reason: see lastError
   "auth_required", // the user must sign in (again) or consent
+  "needs_sign_in", // delegated mode: no usable token for the user (never signed in, revoked, expired); messages held
   "no_task_list", // the user's mailbox has no To Do list named TASK_LIST_NAME
   "mailbox_not_found",
 ] as const;
@@ -76,6 +77,8 @@ export interface StatusUpdate {
   lastSyncAt?: string;
   /** Space-separated scopes or a list; left as it is when not given. */
   grantedScopes?: string | readonly string[];
+  /** ISO 8601 of the user's last successful sign-in (delegated mode); left as it is when not given. */
+  signedInAt?: string;
 }
 
 /** What a test or a seeding script writes: switches default to false. */
@@ -352,6 +355,7 @@ export class UsersTable {
       lastError: update.lastError ?? "",
     };
     if (update.lastSyncAt !== undefined) props.lastSyncAt = update.lastSyncAt;
+    if (update.signedInAt !== undefined) props.signedInAt = update.signedInAt;
     if (update.grantedScopes !== undefined)
       props.grantedScopes =
         typeof update.grantedScopes === "string" ? update.grantedScopes : update.grantedScopes.join(" ");

@@ -7,7 +7,7 @@
 // Exchange's ~30 mails/min per mailbox become a scheduled copy of the push message (scheduledEnqueueTimeUtc), never a
 // sleep in the function; that copy searches the mailbox first, since a 503 or a timeout may follow a send.
 import { blobRefProblem } from "../../domain/messages/blobNames.js";
-import { AppError, TransientError, toAppError } from "../../domain/errors.js";
+import { AppError, SignInRequiredError, TransientError, toAppError } from "../../domain/errors.js";
 import { pushMessageId } from "../../domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import { UPLOAD_CHUNK_BYTES } from "../../adapters/graph/graphGateway.js";
@@ -245,6 +245,8 @@ export async function handleEmailPush(
     // Only our own error kinds are decided here; anything else (a bug, a crash) goes back to the broker.
     if (!(error instanceof AppError)) throw error;
     const e = error;
+    // Delegated mode, the user must sign in: the dispatcher holds the message until they do (not a FAILED email).
+    if (e instanceof SignInRequiredError) throw e;
     if (e instanceof TransientError) {
       const retries = (attempt?.transientRetries ?? 0) + 1;
       const max = options.maxTransientRetries ?? 8;

@@ -1,14 +1,13 @@
-// Delegated tokens against the simulator: auth-code sign-in, encrypted per-user cache, silent use by a fresh instance.
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  MsalDelegatedTokenProvider,
-  type TokenCacheStore,
-} from "../../../shared/adapters/auth/msalDelegatedTokenProvider.js";
+// Delegated tokens against the simulator: auth-code + PKCE sign-in, the encrypted TokenCache table (Azurite), silent
+// use by a fresh instance, key rotation.
+import { createHash, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { MsalDelegatedTokenProvider } from "../../../shared/adapters/auth/msalDelegatedTokenProvider.js";
 import { decryptTokenCache, encryptTokenCache } from "../../../shared/adapters/auth/tokenCacheCrypto.js";
+import { TokenCacheTable, TOKEN_CACHE_ROW } from "../../../shared/adapters/tables/tokenCacheTable.js";
 import { GraphGateway } from "../../../shared/adapters/graph/graphGateway.js";
 import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js";
-import { AuthError } from "../../../shared/domain/errors.js";
+import { AuthError, SignInRequiredError } from "../../../shared/domain/errors.js";
 import { startGraphSim, type GraphSim } from "../../graph-sim/index.js";
 
 const USER = "jsmith@contoso.test";
@@ -22,48 +21,53 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-/** Stands in for the TokenCache table (the store is not what this test is about). */
-class MapStore implements TokenCacheStore {
-  readonly data = new Map<string, string>();
-  async load(user: string) {
-    return this.data.get(user);
-  }
-  async save(user: string, value: string) {
-    this.data.set(user, value);
-  }
+/** A fresh TokenCache table (own prefix) under the given keys, the first active. */
+async function table(keys: [string, Buffer][], prefix = "t" + randomBytes(5).toString("hex")) {
+  return {
+    prefix,
+    store: await TokenCacheTable.open(
+      { connectionString: inject("storageConnectionString"), tablePrefix: prefix },
+      { activeId: keys[0]![0], keys: new Map(keys) },
+    ),
+  };
 }
 
-function provider(store: TokenCacheStore, key: Buffer) {
+function provider(store: TokenCacheTable) {
   return new MsalDelegatedTokenProvider({
     authorityHost: sim.authorityHost,
     tenantId: sim.tenantId,
     clientId: sim.defaultApp.clientId,
     clientSecret: sim.defaultApp.clientSecret,
     cacheStore: store,
-    cacheKey: key,
   });
 }
 
+const rowOf = (store: TokenCacheTable, user: string) =>
+  store.client.getEntity<{ cache: string; keyId: string }>(TokenCacheTable.partitionOf(user), TOKEN_CACHE_ROW);
+
 async function signIn(p: MsalDelegatedTokenProvider, user: string) {
-  const url = await p.getAuthCodeUrl(user, REDIRECT, "st-1");
+  const verifier = randomBytes(32).toString("base64url");
+  const codeChallenge = createHash("sha256").update(verifier).digest("base64url");
+  const url = await p.authorizeUrl(user, { redirectUri: REDIRECT, state: "st-1", codeChallenge });
   const res = await fetch(url, { redirect: "manual" });
   expect(res.status).toBe(302);
   const back = new URL(res.headers.get("location") ?? "");
   expect(back.searchParams.get("state")).toBe("st-1");
-  return p.acquireByCode(user, back.searchParams.get("code") ?? "", REDIRECT);
+  return p.redeemCode(user, back.searchParams.get("code") ?? "", REDIRECT, verifier);
 }
 
 describe("MsalDelegatedTokenProvider", () => {
   it("signs in by code, stores the cache encrypted, and a fresh instance calls Graph silently as the user", async () => {
-    const store = new MapStore();
     const key = randomBytes(32);
-    const signInResult = await signIn(provider(store, key), USER);
+    const { store } = await table([["k1", key]]);
+    const signInResult = await signIn(provider(store), USER);
     expect(signInResult.username.toLowerCase()).toBe(USER);
     expect(signInResult.grantedScopes.join(" ")).toMatch(/Calendars\.ReadWrite/);
 
-    const blob = store.data.get(USER);
-    expect(blob).toBeDefined();
-    const clear = decryptTokenCache(blob!, key, USER);
+    const row = await rowOf(store, USER);
+    expect(row.keyId).toBe("k1");
+    const blob = row.cache;
+    const clear = decryptTokenCache(blob, key, USER);
     expect(clear).toContain("RefreshToken");
     // No token (access, refresh, id) and no cache field name appears in clear text in what is stored.
     const cache = JSON.parse(clear) as Record<string, Record<string, { secret?: string }>>;
@@ -74,34 +78,75 @@ describe("MsalDelegatedTokenProvider", () => {
     for (const secret of secrets) expect(blob).not.toContain(secret);
     expect(blob).not.toContain("RefreshToken");
 
-    const fresh = provider(store, key);
+    const fresh = provider(store);
     const gw = new GraphGateway({ baseUrl: sim.graphUrl, tokenProvider: fresh, limiter: new KeyedSemaphore(4) });
     const profile = await gw.getProfile(USER);
     expect(profile.userPrincipalName).toBe(USER);
   });
 
-  it("a user who never signed in gets AuthError sign_in_required", async () => {
-    const e = await provider(new MapStore(), randomBytes(32))
+  it("a user who never signed in gets SignInRequiredError not_signed_in", async () => {
+    const { store } = await table([["k1", randomBytes(32)]]);
+    const e = await provider(store)
       .acquireSilent("adoe@contoso.test")
       .catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(AuthError);
-    expect((e as AuthError).code).toBe("sign_in_required");
+    expect(e).toBeInstanceOf(SignInRequiredError);
+    expect((e as AuthError).code).toBe("not_signed_in");
   });
 
-  it("a cache under another key, or moved to another user, is unreadable: AuthError", async () => {
-    const store = new MapStore();
+  it("a cache under an unknown key or a wrong key, or moved to another user, is unreadable: SignInRequiredError", async () => {
     const key = randomBytes(32);
-    await signIn(provider(store, key), USER);
-    const wrongKey = await provider(store, randomBytes(32))
+    const { store, prefix } = await table([["k1", key]]);
+    await signIn(provider(store), USER);
+    const unknownId = await table([["k2", randomBytes(32)]], prefix);
+    const e1 = await provider(unknownId.store)
       .acquireSilent(USER)
       .catch((x: unknown) => x);
-    expect(wrongKey).toBeInstanceOf(AuthError);
-    expect((wrongKey as AuthError).code).toBe("token_cache_unreadable");
-    store.data.set("adoe@contoso.test", store.data.get(USER)!);
-    const moved = await provider(store, key)
+    expect(e1).toBeInstanceOf(SignInRequiredError);
+    expect((e1 as AuthError).message).toContain('key id "k1"');
+    const wrongKey = await table([["k1", randomBytes(32)]], prefix);
+    const e2 = await provider(wrongKey.store)
+      .acquireSilent(USER)
+      .catch((x: unknown) => x);
+    expect((e2 as AuthError).code).toBe("token_cache_unreadable");
+    const row = await rowOf(store, USER);
+    await store.client.upsertEntity({
+      partitionKey: TokenCacheTable.partitionOf("adoe@contoso.test"),
+      rowKey: TOKEN_CACHE_ROW,
+      cache: row.cache,
+      keyId: "k1",
+    });
+    const moved = await provider(store)
       .acquireSilent("adoe@contoso.test")
       .catch((x: unknown) => x);
     expect((moved as AuthError).code).toBe("token_cache_unreadable");
+  });
+
+  it("key rotation: a row under the old key is read, and re-encrypted under the new active key on the next write", async () => {
+    const oldKey = randomBytes(32);
+    const { store, prefix } = await table([["old", oldKey]]);
+    sim.setDelegatedTokenLifetime(60); // below MSAL's 5-minute margin: every silent call refreshes and writes back
+    await signIn(provider(store), USER);
+    const newKey = randomBytes(32);
+    const rotated = await table(
+      [
+        ["new", newKey],
+        ["old", oldKey],
+      ],
+      prefix,
+    );
+    try {
+      const gw = new GraphGateway({
+        baseUrl: sim.graphUrl,
+        tokenProvider: provider(rotated.store),
+        limiter: new KeyedSemaphore(4),
+      });
+      expect((await gw.getProfile(USER)).userPrincipalName).toBe(USER);
+    } finally {
+      sim.setDelegatedTokenLifetime(3600);
+    }
+    expect((await rowOf(store, USER)).keyId).toBe("new");
+    const onlyNew = await table([["new", newKey]], prefix);
+    await expect(provider(onlyNew.store).acquireSilent(USER)).resolves.toEqual(expect.any(String));
   });
 
   it("round-trips through the cache crypto and rejects tampering", () => {
