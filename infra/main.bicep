@@ -130,6 +130,7 @@ module dataStorage 'modules/storage.bicep' = {
       '${tablePrefix}Links'
       '${tablePrefix}ActionTypes'
       '${tablePrefix}TokenCache'
+      '${tablePrefix}SignInState'
       '${tablePrefix}Rejected'
       '${tablePrefix}SentMail'
       '${tablePrefix}MailSendLog'
