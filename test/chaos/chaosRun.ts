@@ -55,6 +55,8 @@ export interface ChaosResult {
   duplicated: string[];
   mismatched: string[];
   updatesForMissing: string[];
+  /** UPDATEs that crossed an ERP DELETE in flight (reported, not a failure). */
+  crossedUpdates: string[];
   quietGraphWrites: number;
   quietInbound: number;
   log: string[];
@@ -84,6 +86,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const count = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const erp = new Map<string, ErpRecord>();
   const updatesForMissing: string[] = [];
+  /** UPDATEs that crossed the ERP's DELETE in flight (sent before the push worker applied it): the ERP ignores them. */
+  const crossedUpdates: string[] = [];
+  /** Whether the ERP's DELETE of `key` had been applied (its push message completed) before `enqueueOrder`. */
+  const deleteAppliedBefore = (user: string, hsaRef: string, enqueueOrder: number | undefined) =>
+    rig.bus
+      .queue(QUEUES.push)
+      .messages()
+      .some((p) => {
+        const b = p.bodyJson as { op?: string; user?: string; hsaRef?: string } | undefined;
+        return (
+          b?.op === "DELETE" &&
+          b.user === user &&
+          b.hsaRef === hsaRef &&
+          p.completedOrder !== undefined &&
+          (enqueueOrder === undefined || p.completedOrder < enqueueOrder)
+        );
+      });
   let nextRef = 0;
   let inboundSeen = 0;
   let clock = Date.parse("2026-11-30T08:00:00Z");
@@ -112,9 +131,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   /** The ERP: applies erp-inbound in order, answers CREATE with the new record (outlookId set), RESYNC with pushes. */
   async function erpProcess(): Promise<number> {
     const all = rig.inbound();
+    const stored = rig.bus.queue(QUEUES.inbound).messages();
+    const from = inboundSeen;
     const fresh: Inbound[] = all.slice(inboundSeen);
     inboundSeen = all.length;
-    for (const m of fresh) {
+    for (const [i, m] of fresh.entries()) {
       const user = String(m.user);
       log.push(`erp-inbound ${m.op} ${user} ${String(m.hsaRef)} ${String(m.outlookId ?? "")}`);
       if (m.op === "RESYNC") {
@@ -143,7 +164,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           ? [...erp.values()].find((x) => x.outlookId === m.outlookId)
           : erp.get(`${user}|${String(m.hsaRef)}`);
       if (!r || r.deleted) {
-        if (m.op === "UPDATE") updatesForMissing.push(`${user}|${String(m.hsaRef)}`);
+        if (m.op === "UPDATE") {
+          const key = `${user}|${String(m.hsaRef)}`;
+          // An Outlook edit sent before the ERP's DELETE reached Outlook crossed it in flight (no system can order
+          // those); one sent after the DELETE was applied came from an orphan: that is the defect this run hunts.
+          if (r?.deleted && !deleteAppliedBefore(user, String(m.hsaRef), stored[from + i]?.enqueueOrder))
+            crossedUpdates.push(key);
+          else updatesForMissing.push(key);
+        }
         continue;
       }
       if (m.op === "DELETE") r.deleted = true;
@@ -337,6 +365,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       duplicated,
       mismatched,
       updatesForMissing,
+      crossedUpdates,
       quietGraphWrites: rig.graphWrites() - writes,
       quietInbound: rig.inbound().length - inbound,
       log,
@@ -372,6 +401,7 @@ export function describeChaos(r: ChaosResult): string {
     ["duplicated", String(r.duplicated.length)],
     ["content mismatches", String(r.mismatched.length)],
     ["UPDATEs for missing ERP records", String(r.updatesForMissing.length)],
+    ["UPDATEs crossing an ERP DELETE", String(r.crossedUpdates.length)],
     ["Graph writes when quiet", String(r.quietGraphWrites)],
     ["erp-inbound when quiet", String(r.quietInbound)],
     ["result", r.ok ? "ok" : "FAILED"],

@@ -28,6 +28,8 @@ export interface BrokerMessage {
   deadLetterErrorDescription?: string;
   deadLetterSource?: string;
   lock?: MessageLock;
+  enqueueOrder?: number;
+  completedOrder?: number;
 }
 
 export interface MessageLock {
@@ -81,6 +83,13 @@ export type Outcome =
   | { kind: "deadletter"; reason?: string; description?: string; properties?: Record<string, unknown> };
 
 export const DLQ_SUFFIX = "/$DeadLetterQueue";
+
+/**
+ * One order over every enqueue and completion in this process (stand-in diagnostics, not a Service Bus property):
+ * lets a test tell whether a message on one queue was sent before or after a message on another was completed.
+ */
+let brokerEventOrder = 0;
+const nextEventOrder = () => ++brokerEventOrder;
 
 /** One queue or one dead-letter sub-queue. */
 export class Entity {
@@ -167,6 +176,7 @@ export class Entity {
       );
     }
     this.enqueued++;
+    msg.enqueueOrder = nextEventOrder();
     this.messages.set(msg.seq, msg);
     if (scheduled && scheduled.getTime() > now) {
       msg.state = "scheduled";
@@ -233,6 +243,7 @@ export class Entity {
     msg.deliveryCount++;
     if (c.receiveAndDelete) {
       msg.state = "completed";
+      msg.completedOrder = nextEventOrder();
       c.deliver(msg, undefined);
       return;
     }
@@ -343,6 +354,7 @@ export class Entity {
         this.locks.delete(token);
         msg.lock = undefined;
         msg.state = "completed";
+        msg.completedOrder = nextEventOrder();
         this.pump();
         return;
       case "abandon":
@@ -421,6 +433,7 @@ export class Entity {
       if (status === "completed") {
         this.dropLock(msg);
         msg.state = "completed";
+        msg.completedOrder = nextEventOrder();
         return;
       }
       if (status === "abandoned") {
@@ -683,6 +696,8 @@ export function storedView(m: BrokerMessage, stateOverride?: StoredMessageState)
   if (m.scheduledTime) out.scheduledEnqueueTimeUtc = m.scheduledTime;
   if (m.deadLetterReason !== undefined) out.deadLetterReason = m.deadLetterReason;
   if (m.deadLetterErrorDescription !== undefined) out.deadLetterErrorDescription = m.deadLetterErrorDescription;
+  if (m.enqueueOrder !== undefined) out.enqueueOrder = m.enqueueOrder;
+  if (m.completedOrder !== undefined) out.completedOrder = m.completedOrder;
   return out;
 }
 

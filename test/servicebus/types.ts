@@ -28,6 +28,10 @@ export interface StoredMessage {
   deadLetterReason?: string;
   deadLetterErrorDescription?: string;
   state: StoredMessageState;
+  /** Stand-in only: position of this message's enqueue in one order over every enqueue and completion. */
+  enqueueOrder?: number;
+  /** Stand-in only: position of its completion in that same order (absent until completed). */
+  completedOrder?: number;
 }
 
 export interface QueueView {
