@@ -13,12 +13,14 @@ export function hostBody(message: ServiceBusReceivedMessage): unknown {
   }
 }
 
+/** DeliveryCount as the host reports it (1 on the first delivery): the wire header counts prior failed attempts. */
+export const hostDeliveryCount = (m: ServiceBusReceivedMessage) => (m.deliveryCount ?? 0) + 1;
+
 export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string, unknown> {
   return {
     messageId: m.messageId === undefined ? undefined : String(m.messageId),
     sessionId: m.sessionId,
-    // The wire header counts prior failed attempts; the host's .NET SDK adds 1.
-    deliveryCount: (m.deliveryCount ?? 0) + 1,
+    deliveryCount: hostDeliveryCount(m),
     enqueuedTimeUtc: m.enqueuedTimeUtc?.toISOString(),
     sequenceNumber: m.sequenceNumber?.toNumber(),
     lockToken: m.lockToken,

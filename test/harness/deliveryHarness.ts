@@ -2,7 +2,8 @@
 // @azure/service-bus client: accept a session, receive in order, call the handler, complete on success, abandon on throw.
 import { randomUUID } from "node:crypto";
 import { InvocationContext, type LogLevel } from "@azure/functions";
-import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from "@azure/service-bus";
+import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
+import { hostBody, hostDeliveryCount, hostTriggerMetadata } from "../../sandbox/host/serviceBusBinding.js";
 import { startServiceBusStandIn, type Clock, type ServiceBusStandIn } from "../servicebus/index.js";
 
 export type TriggerHandler = (message: unknown, context: InvocationContext) => Promise<unknown>;
@@ -46,39 +47,8 @@ export interface DeliveryHarness {
   stop(): Promise<void>;
 }
 
-/** The body as the Node worker hands it to the function: a JSON-parsed value when the bytes are JSON, else a string. */
-export function hostBody(message: ServiceBusReceivedMessage): unknown {
-  const raw: unknown = message.body;
-  const text = Buffer.isBuffer(raw) ? raw.toString("utf8") : typeof raw === "string" ? raw : undefined;
-  if (text === undefined) return raw; // an AMQP value/sequence body: the SDK already decoded it
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * DeliveryCount as the host reports it (1 on the first delivery). The wire header is zero-based (prior failed
- * attempts); the .NET SDK the host uses adds 1, while the JS SDK exposes the raw header.
- */
-export const hostDeliveryCount = (m: ServiceBusReceivedMessage) => (m.deliveryCount ?? 0) + 1;
-
-/** triggerMetadata as the host fills it for a Service Bus trigger (binding data names, camel-cased by the worker). */
-export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string, unknown> {
-  return {
-    messageId: m.messageId === undefined ? undefined : String(m.messageId),
-    sessionId: m.sessionId,
-    deliveryCount: hostDeliveryCount(m),
-    enqueuedTimeUtc: m.enqueuedTimeUtc?.toISOString(),
-    sequenceNumber: m.sequenceNumber?.toNumber(),
-    lockToken: m.lockToken,
-    contentType: m.contentType,
-    correlationId: m.correlationId,
-    applicationProperties: m.applicationProperties ?? {},
-    userProperties: m.applicationProperties ?? {},
-  };
-}
+// What the host hands the function for a message: one definition, shared with the sandbox's local host.
+export { hostBody, hostDeliveryCount, hostTriggerMetadata };
 
 const isLockLost = (error: unknown) => {
   const code = (error as { code?: string }).code;
