@@ -126,7 +126,34 @@ export async function handleAppointmentPush(
       await saveLink(deps, { ...link, erpModifiedAt: newest });
     }
   }
+  if (decision.type === "skip" && decision.reason === "tombstonePending" && link && appointment) {
+    await crossedOutlookDelete(run, link, appointment);
+    return;
+  }
   await act(run, decision);
+}
+
+/**
+ * An ERP CREATE/UPDATE that crossed an Outlook delete whose DELETE to the ERP is still deferred: the conflict rule
+ * decides as for a PATCH answered 404. erp-wins re-creates the event (the pending tombstone is overwritten by the
+ * "recreating" intent, so the DELETE is never sent); otherwise the tombstone stands and its DELETE goes out when due.
+ */
+async function crossedOutlookDelete(run: PushRun, link: Link, appointment: ErpAppointment): Promise<void> {
+  const { deps, user, log } = run;
+  const drift = decideDrift({
+    link,
+    erp: appointment,
+    outlook: undefined,
+    rule: deps.config.conflictRule,
+    switches: { syncAppointments: user.syncAppointments, appointmentsFromOutlook: user.appointmentsFromOutlook },
+    window: run.window,
+  });
+  log.log(
+    `${where(run)}: event ${link.outlookId} deleted in Outlook, DELETE deferred: ${drift.action} (${drift.reason})`,
+  );
+  if (drift.action === "recreateInOutlook")
+    await recreate(run, link, appointment, erpAppointmentFingerprint(appointment));
+  else if (drift.action === "dropLink") await removeLink(deps, link);
 }
 
 const where = (r: PushRun) => `push appointment ${r.message.op} ${r.user.userId} ${r.message.kco}/${r.message.hsaRef}`;

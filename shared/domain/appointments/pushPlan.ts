@@ -23,7 +23,15 @@ export interface PushInput {
   now: Date;
 }
 
-export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale" | "tombstoned";
+export type PushSkipReason =
+  | "switchOff"
+  | "outsideWindow"
+  | "unchanged"
+  | "notLinked"
+  | "stale"
+  | "tombstoned"
+  /** Deleted in Outlook, DELETE to the ERP still deferred (erp-wins grace): the caller applies the conflict rule. */
+  | "tombstonePending";
 
 export type PushDecision =
   /** POST /users/{mailbox}/events with `body` (transactionId inside); then save a link from the answer. */
@@ -97,7 +105,9 @@ function staleness(link: Link | undefined, a: ErpAppointment): string | undefine
  * transactionId derived from user + kco + hsaRef (a redelivered CREATE never makes a second event).
  * A CREATE/UPDATE whose `modifiedAt` is older than the link's (an older change delivered after a newer one) → stale:
  * nothing written (a push without modifiedAt is never stale). A tombstoned link (deleted in Outlook, DELETE sent to
- * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its event.
+ * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its event. A pending
+ * tombstone (the DELETE still deferred) → "tombstonePending" unless stale: the ERP change crossed the Outlook delete,
+ * and the caller decides with the conflict rule (erp-wins re-creates the event).
  */
 export function decidePush(input: PushInput): PushDecision {
   const { op, link, outlookId } = input;
@@ -119,11 +129,16 @@ export function decidePush(input: PushInput): PushDecision {
 
   const a = requireAppointment(input);
   const fingerprint = erpAppointmentFingerprint(a);
+  const stale = staleness(link, a);
   if (link?.state === "outlookDeleted") {
+    if (link.erpDeleteDue) {
+      if (stale) return { type: "skip", reason: "stale", detail: stale };
+      const detail = `event ${link.outlookId} was deleted in Outlook; DELETE to the ERP deferred until ${link.erpDeleteDue.toISOString()}`;
+      return { type: "skip", reason: "tombstonePending", detail };
+    }
     const detail = `event ${link.outlookId} was deleted in Outlook and the ERP was sent DELETE`;
     return { type: "skip", reason: "tombstoned", detail };
   }
-  const stale = staleness(link, a);
   if (stale) return { type: "skip", reason: "stale", detail: stale };
   if (op === "CREATE" && outlookId) {
     return { type: "link", outlookId, link: recordedLink(input, a, outlookId, fingerprint) };
