@@ -53,6 +53,14 @@ export async function control(sim: GraphSim, method: string, path: string, body:
           if (f && method === "DELETE") return (sim.deleteTask(mbx, d, f), { status: 204 });
         }
       }
+      if (c === "mailboxSettings") {
+        if (method === "GET") return { status: 200, body: sim.mailboxSettings(mbx) };
+        if (method === "PATCH") {
+          if (typeof b.timeZone !== "string") throw new Error("timeZone (string) is required");
+          sim.setMailboxTimeZone(mbx, b.timeZone);
+          return { status: 200, body: sim.mailboxSettings(mbx) };
+        }
+      }
       if (c === "sent" && method === "GET") return { status: 200, body: { value: sim.sentMail(mbx) } };
     }
     if (a === "subscriptions") {

@@ -19,6 +19,10 @@ export interface SimOptions {
   notificationRetryBaseMs: number;
   /** attempts per notification before it is given up (then a `missed` lifecycle event goes to lifecycleNotificationUrl, if any) */
   notificationMaxAttempts: number;
+  /** a calendarView delta token (deltaLink or nextLink) older than this (simulator clock) → 410 syncStateNotFound */
+  deltaTokenMaxAgeMs: number;
+  /** changes within this many ms of the first are delivered together, one POST per subscription (Graph batches) */
+  notificationBatchMs: number;
 }
 
 export interface SimCore {
@@ -31,7 +35,7 @@ export interface SimCore {
   opts: SimOptions;
   baseUrl: string;
   graphUrl: string;
-  /** simulated clock offset (ms) for subscription expiry */
+  /** simulated clock offset (ms) for subscription expiry and delta-token age */
   clockOffsetMs: number;
   now(): number;
 }

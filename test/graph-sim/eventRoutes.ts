@@ -5,14 +5,15 @@ import {
   createEvent,
   deleteEvent,
   getEventRec,
-  overlaps,
   parseSvepExpand,
   renderEvent,
+  resolveOrThrow,
   updateEvent,
   type RenderOptions,
 } from "./events.js";
 import { GraphError, jsonBody, preferences, type SimRequest, type SimResponse } from "./http.js";
 import { decodeToken, encodeToken, pageSize, selectList, svepFilter } from "./odata.js";
+import { expandSeries, viewOf } from "./series.js";
 import { changedBetween, stateAt, type EventRec } from "./store.js";
 import { parseQueryInstant, requireZone } from "./time.js";
 
@@ -101,14 +102,22 @@ export function eventRoutes(core: SimCore, req: SimRequest, s: Scoped): SimRespo
     }
     throw methodNotAllowed();
   }
+  if ((m = /^\/events\/([^/]+)\/instances\/?$/i.exec(rest)) && req.method === "GET") {
+    requireOwnMailbox(p, mb);
+    requirePerm(p, PERMS.calRead);
+    const start = parseQueryInstant(req.query.get("startDateTime"), "startDateTime");
+    const end = parseQueryInstant(req.query.get("endDateTime"), "endDateTime");
+    const found = resolveOrThrow(mb, decodeURIComponent(m[1]!));
+    // The occurrences and exceptions of a seriesMaster in the range (cancelled ones left out); nothing for others.
+    const all = found.kind === "stored" && found.rec.series ? expandSeries(found.rec, start, end) : [];
+    return listPage(core, req, s, all, `events/${m[1]!}/instances`, renderOpts(req, "UTC"), `${ctxBase}`);
+  }
   if (/^\/calendar[vV]iew\/?$/.test(rest) && req.method === "GET") {
     requireOwnMailbox(p, mb);
     requirePerm(p, PERMS.calRead);
     const start = parseQueryInstant(req.query.get("startDateTime"), "startDateTime");
     const end = parseQueryInstant(req.query.get("endDateTime"), "endDateTime");
-    const all = [...mb.events.current.values()]
-      .filter((r) => overlaps(r, start, end))
-      .sort((a, b) => a.startMs - b.startMs);
+    const all = viewOf(mb.events.current.values(), start, end);
     return listPage(core, req, s, all, "calendarView", renderOpts(req, "UTC"), `${ctxBase}`);
   }
   if (/^\/calendar[vV]iew\/delta\/?$/.test(rest) && req.method === "GET") {
@@ -151,56 +160,73 @@ interface DeltaState {
   since: number;
   upto: number;
   off: number;
+  /** when the token was issued (simulator clock), for expiry by age */
+  iat: number;
 }
+
+const REMOVED = (id: string) => ({ "@odata.type": "#microsoft.graph.event", id, "@removed": { reason: "deleted" } });
 
 function delta(core: SimCore, req: SimRequest, sc: Scoped): SimResponse {
   const { mb } = sc;
   let st: DeltaState;
   const skip = req.query.get("$skiptoken");
   const dtok = req.query.get("$deltatoken");
+  const link = `${core.graphUrl}/${sc.prefix}/calendarView/delta`;
+  const now = core.now();
   if (skip || dtok) {
     const t = decodeToken((skip ?? dtok)!, "cv") as unknown as DeltaState;
     if (t.m !== mb.id) throw new GraphError(400, "BadRequest", "The delta token belongs to another mailbox.");
-    st = skip ? t : { ...t, since: t.upto, upto: core.store.currentSeq, off: 0 };
+    if (now - t.iat > core.opts.deltaTokenMaxAgeMs) {
+      // The sync state is gone: 410 with the code Graph uses and, in Location, a fresh delta URL for the same window.
+      const fresh = `${link}?startDateTime=${new Date(t.s).toISOString()}&endDateTime=${new Date(t.e).toISOString()}`;
+      throw new GraphError(410, "syncStateNotFound", "The sync state generation is too old. Restart the sync.", {
+        location: fresh,
+      });
+    }
+    st = skip ? t : { ...t, since: t.upto, upto: core.store.currentSeq, off: 0, iat: now };
   } else {
     const s = parseQueryInstant(req.query.get("startDateTime"), "startDateTime");
     const e = parseQueryInstant(req.query.get("endDateTime"), "endDateTime");
-    st = { k: "cv", m: mb.id, s, e, since: 0, upto: core.store.currentSeq, off: 0 };
+    st = { k: "cv", m: mb.id, s, e, since: 0, upto: core.store.currentSeq, off: 0, iat: now };
   }
   const o = renderOpts(req, "UTC");
   const items: Record<string, unknown>[] = [];
+  const view = (r: EventRec | undefined) => new Map((r ? viewOf([r], st.s, st.e) : []).map((x) => [x.ev.id, x]));
   for (const id of changedBetween(mb.events, st.since, st.upto)) {
     const before = st.since > 0 ? stateAt(mb.events, id, st.since) : undefined;
     const after = stateAt(mb.events, id, st.upto);
-    const wasIn = !!before && overlaps(before, st.s, st.e);
-    const nowIn = !!after && overlaps(after, st.s, st.e);
-    if (nowIn) {
-      const full: Record<string, unknown> = { "@odata.type": "#microsoft.graph.event", ...renderEvent(after!, o) };
-      if (wasIn && core.opts.deltaUpdates === "changedOnly") {
-        const prev = renderEvent(before!, o);
+    // A series is compared occurrence by occurrence; the master itself never appears (calendarView delta).
+    const was = view(before);
+    const is = view(after);
+    for (const [oid, a] of is) {
+      const b = was.get(oid);
+      if (b && b.ev.changeKey === a.ev.changeKey) continue;
+      const full: Record<string, unknown> = { "@odata.type": "#microsoft.graph.event", ...renderEvent(a, o) };
+      if (b && core.opts.deltaUpdates === "changedOnly") {
+        const prev = renderEvent(b, o);
         const partial: Record<string, unknown> = {
           "@odata.type": full["@odata.type"],
           "@odata.etag": full["@odata.etag"],
         };
         for (const [k, v] of Object.entries(full)) if (JSON.stringify(prev[k]) !== JSON.stringify(v)) partial[k] = v;
-        partial.id = id;
+        partial.id = oid;
         items.push(partial);
       } else items.push(full);
-    } else if (st.since > 0) {
-      // event-delta.md: after the first round, @removed (reason deleted) covers events deleted inside the window
-      // and events *outside* it that were added, updated or deleted (incl. ones that moved out of the window).
-      items.push({ "@odata.type": "#microsoft.graph.event", id, "@removed": { reason: "deleted" } });
     }
+    if (st.since === 0) continue;
+    for (const oid of was.keys()) if (!is.has(oid)) items.push(REMOVED(oid));
+    // event-delta.md: after the first round, @removed (reason deleted) also covers events *outside* the window that
+    // were added, updated or deleted. (Occurrences of a series outside the window are not enumerated.)
+    if (!before?.series && !after?.series && was.size === 0 && is.size === 0) items.push(REMOVED(id));
   }
   const { size, applied } = pageSize(req, core.opts.defaultPageSize);
   const page = items.slice(st.off, st.off + size);
-  const link = `${core.graphUrl}/${sc.prefix}/calendarView/delta`;
   const body: Record<string, unknown> = { "@odata.context": `${core.graphUrl}/$metadata#Collection(event)` };
   if (st.off + size < items.length)
     body["@odata.nextLink"] = `${link}?$skiptoken=${encodeToken({ ...st, off: st.off + size })}`;
   else
     body["@odata.deltaLink"] =
-      `${link}?$deltatoken=${encodeToken({ k: "cv", m: st.m, s: st.s, e: st.e, since: st.since, upto: st.upto, off: 0 })}`;
+      `${link}?$deltatoken=${encodeToken({ k: "cv", m: st.m, s: st.s, e: st.e, since: st.since, upto: st.upto, off: 0, iat: now })}`;
   body.value = page;
   return { status: 200, headers: preferApplied(req, applied), body };
 }

@@ -1,7 +1,15 @@
 // Event operations on the store (create / update / delete / render), shared by Graph routes and the test API.
-import type { GraphEvent, SingleValueExtendedProperty } from "./types.js";
+import type {
+  GeoCoordinates,
+  GraphEvent,
+  GraphLocation,
+  PhysicalAddress,
+  SingleValueExtendedProperty,
+} from "./types.js";
 import { GraphError } from "./http.js";
 import { changeKeyFromEtag, etagOf, hex, newChangeKey, newItemId } from "./ids.js";
+import { parseRecurrence } from "./recurrence.js";
+import { resolveEvent, type Resolved } from "./series.js";
 import type { EventRec, Mailbox, Store } from "./store.js";
 import { graphTimestamp, requireZone, utcToWall, wallToUtc } from "./time.js";
 
@@ -133,6 +141,62 @@ function mergeSvep(existing: SingleValueExtendedProperty[] | undefined, v: unkno
   return out;
 }
 
+const ADDRESS_KEYS = ["street", "city", "state", "countryOrRegion", "postalCode"] as const;
+const COORD_KEYS = ["latitude", "longitude", "accuracy", "altitude", "altitudeAccuracy"] as const;
+
+/** A location as Graph keeps it: displayName, type, and the physical address and coordinates when given. */
+function readLocation(v: unknown, field: string): GraphLocation {
+  const l = (v ?? {}) as { displayName?: unknown; locationType?: unknown; address?: unknown; coordinates?: unknown };
+  const name = typeof l.displayName === "string" ? l.displayName : "";
+  const out: GraphLocation = name
+    ? { displayName: name, locationType: String(l.locationType ?? "default"), uniqueId: name, uniqueIdType: "private" }
+    : { displayName: "", locationType: "default", uniqueIdType: "unknown" };
+  if (l.address !== undefined && l.address !== null) {
+    if (typeof l.address !== "object") throw new GraphError(400, "BadRequest", `${field}.address must be an object.`);
+    const a = l.address as Record<string, unknown>;
+    const address: PhysicalAddress = {};
+    for (const k of ADDRESS_KEYS) {
+      if (a[k] === undefined || a[k] === null) continue;
+      if (typeof a[k] !== "string") throw new GraphError(400, "BadRequest", `${field}.address.${k} must be a string.`);
+      address[k] = a[k];
+    }
+    out.address = address;
+  }
+  if (l.coordinates !== undefined && l.coordinates !== null) {
+    if (typeof l.coordinates !== "object")
+      throw new GraphError(400, "BadRequest", `${field}.coordinates must be an object.`);
+    const c = l.coordinates as Record<string, unknown>;
+    const coordinates: GeoCoordinates = {};
+    for (const k of COORD_KEYS) {
+      if (c[k] === undefined || c[k] === null) continue;
+      if (typeof c[k] !== "number" || !Number.isFinite(c[k]))
+        throw new GraphError(400, "BadRequest", `${field}.coordinates.${k} must be a number.`);
+      coordinates[k] = c[k];
+    }
+    out.coordinates = coordinates;
+  }
+  return out;
+}
+
+/** Gives a stored event its series (or takes it away) after its recurrence, start or end changed. */
+function applySeries(rec: EventRec, body: Record<string, unknown>, wasMaster: boolean): void {
+  const ev = rec.ev;
+  const timesChanged = "start" in body || "end" in body;
+  if (!("recurrence" in body) && !(wasMaster && timesChanged)) return;
+  const raw = "recurrence" in body ? body.recurrence : rec.series?.rule.echo;
+  if (raw === null || raw === undefined) {
+    delete rec.series;
+    ev.recurrence = null;
+    ev.type = "singleInstance";
+    return;
+  }
+  const rule = parseRecurrence(raw, ev.start.dateTime.slice(0, 10));
+  // Outlook discards a series' exceptions and cancellations when its pattern or times change.
+  rec.series = { rule, exceptions: {}, cancelled: [], occurrenceChangeKey: newChangeKey() };
+  ev.recurrence = rule.echo;
+  ev.type = "seriesMaster";
+}
+
 function applyProps(rec: EventRec, body: Record<string, unknown>): void {
   const ev = rec.ev;
   if ("subject" in body) ev.subject = String(body.subject ?? "");
@@ -162,17 +226,19 @@ function applyProps(rec: EventRec, body: Record<string, unknown>): void {
   if ("reminderMinutesBeforeStart" in body) ev.reminderMinutesBeforeStart = Number(body.reminderMinutesBeforeStart);
   if ("recurrence" in body) ev.recurrence = body.recurrence ?? null;
   if ("location" in body) {
-    const l = (body.location ?? {}) as { displayName?: unknown; locationType?: unknown };
-    const name = typeof l.displayName === "string" ? l.displayName : "";
-    ev.location = name
-      ? {
-          displayName: name,
-          locationType: String(l.locationType ?? "default"),
-          uniqueId: name,
-          uniqueIdType: "private",
-        }
-      : { displayName: "", locationType: "default", uniqueIdType: "unknown" };
-    ev.locations = name ? [{ displayName: name, locationType: "default", uniqueIdType: "unknown" }] : [];
+    ev.location = readLocation(body.location, "location");
+    const { displayName, address, coordinates } = ev.location;
+    ev.locations = displayName
+      ? [
+          {
+            displayName,
+            locationType: "default",
+            uniqueIdType: "unknown",
+            ...(address ? { address: structuredClone(address) } : {}),
+            ...(coordinates ? { coordinates: structuredClone(coordinates) } : {}),
+          },
+        ]
+      : [];
   }
   if ("attendees" in body) {
     if (!Array.isArray(body.attendees)) throw new GraphError(400, "BadRequest", "attendees must be an array.");
@@ -284,16 +350,25 @@ export function createEvent(store: Store, mb: Mailbox, body: Record<string, unkn
   };
   const rec: EventRec = { ev, startMs: 0, endMs: 0 };
   applyProps(rec, body);
+  applySeries(rec, body, false);
   store.record(mb.events, id, rec);
   if (tx) mb.transactions.set(tx, id);
   store.emit({ mailbox: mb, kind: "event", changeType: "created", id, etag: ev["@odata.etag"] });
   return { rec, created: true };
 }
 
+const notFound = (): GraphError =>
+  new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+
+/** An event by id: stored (single instance, master), an exception, or an occurrence computed from its series. */
+export function resolveOrThrow(mb: Mailbox, id: string): Resolved {
+  const r = resolveEvent(mb, id);
+  if (!r) throw notFound();
+  return r;
+}
+
 export function getEventRec(mb: Mailbox, id: string): EventRec {
-  const rec = mb.events.current.get(id);
-  if (!rec) throw new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
-  return rec;
+  return resolveOrThrow(mb, id).rec;
 }
 
 function checkIfMatch(rec: EventRec, ifMatch: string | undefined): void {
@@ -314,24 +389,55 @@ export function updateEvent(
   ifMatch?: string,
 ): EventRec {
   checkKeys(body);
-  const old = getEventRec(mb, id);
-  checkIfMatch(old, ifMatch);
-  const rec = structuredClone(old);
+  const found = resolveOrThrow(mb, id);
+  checkIfMatch(found.rec, ifMatch);
+  const rec = structuredClone(found.rec);
+  if (found.kind !== "stored") {
+    // An edited occurrence becomes an exception, kept by the master under its original start.
+    if ("recurrence" in body && body.recurrence !== null)
+      throw new GraphError(400, "ErrorInvalidRequest", "recurrence: an occurrence of a series cannot have its own.");
+    const { recurrence: _r, ...rest } = body;
+    applyProps(rec, rest);
+    rec.ev.type = "exception";
+    stamp(rec);
+    const master = structuredClone(found.master);
+    master.series!.exceptions[String(found.originalStartMs)] = rec;
+    store.record(mb.events, master.ev.id, master);
+    store.emit({ mailbox: mb, kind: "event", changeType: "updated", id, etag: rec.ev["@odata.etag"] });
+    return rec;
+  }
+  const wasMaster = !!rec.series;
   applyProps(rec, body);
-  rec.ev.changeKey = newChangeKey();
-  rec.ev["@odata.etag"] = etagOf(rec.ev.changeKey);
-  rec.ev.lastModifiedDateTime = graphTimestamp(Date.now());
+  applySeries(rec, body, wasMaster);
+  if (rec.series && wasMaster && !("recurrence" in body) && !("start" in body) && !("end" in body))
+    rec.series.occurrenceChangeKey = newChangeKey(); // the master's edit reaches every unedited occurrence
+  stamp(rec);
   store.record(mb.events, id, rec);
   store.emit({ mailbox: mb, kind: "event", changeType: "updated", id, etag: rec.ev["@odata.etag"] });
   return rec;
 }
 
+function stamp(rec: EventRec): void {
+  rec.ev.changeKey = newChangeKey();
+  rec.ev["@odata.etag"] = etagOf(rec.ev.changeKey);
+  rec.ev.lastModifiedDateTime = graphTimestamp(Date.now());
+}
+
 export function deleteEvent(store: Store, mb: Mailbox, id: string, ifMatch?: string): void {
-  const rec = getEventRec(mb, id);
-  checkIfMatch(rec, ifMatch);
+  const found = resolveOrThrow(mb, id);
+  checkIfMatch(found.rec, ifMatch);
+  if (found.kind !== "stored") {
+    // A deleted occurrence is cancelled: it leaves the view; the series keeps the others.
+    const master = structuredClone(found.master);
+    delete master.series!.exceptions[String(found.originalStartMs)];
+    master.series!.cancelled.push(found.originalStartMs);
+    store.record(mb.events, master.ev.id, master);
+    store.emit({ mailbox: mb, kind: "event", changeType: "deleted", id, etag: found.rec.ev["@odata.etag"] });
+    return;
+  }
   store.record(mb.events, id, null);
   for (const [tx, eid] of mb.transactions) if (eid === id) mb.transactions.delete(tx);
-  store.emit({ mailbox: mb, kind: "event", changeType: "deleted", id, etag: rec.ev["@odata.etag"] });
+  store.emit({ mailbox: mb, kind: "event", changeType: "deleted", id, etag: found.rec.ev["@odata.etag"] });
 }
 
 export interface RenderOptions {
@@ -347,7 +453,11 @@ export interface RenderOptions {
 export function renderEvent(rec: EventRec, o: RenderOptions): Record<string, unknown> {
   const { singleValueExtendedProperties, ...ev } = structuredClone(rec.ev);
   const out: Record<string, unknown> = { ...ev };
-  if (o.timeZone) {
+  if (o.timeZone && ev.isAllDay) {
+    // All-day events float: Graph returns them midnight to midnight of their dates whatever zone is asked for.
+    out.start = { dateTime: ev.start.dateTime, timeZone: o.timeZone };
+    out.end = { dateTime: ev.end.dateTime, timeZone: o.timeZone };
+  } else if (o.timeZone) {
     out.start = { dateTime: utcToWall(rec.startMs, o.timeZone), timeZone: o.timeZone };
     out.end = { dateTime: utcToWall(rec.endMs, o.timeZone), timeZone: o.timeZone };
   }

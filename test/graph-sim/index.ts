@@ -10,8 +10,10 @@ import { Faults, endpointKey, type Counters, type FaultSpec } from "./faults.js"
 import { GraphError, newRequestId, readBody, type SimRequest, type SimResponse } from "./http.js";
 import { Identity, type SignInBehaviour } from "./identity.js";
 import { Uploads } from "./mail.js";
+import { renderSettings, setMailboxTimeZone } from "./mailboxSettings.js";
 import { handleGraph } from "./router.js";
 import { defaultSeed, type SimSeed } from "./seed.js";
+import { expandSeries } from "./series.js";
 import { Store } from "./store.js";
 import { Subscriptions } from "./subscriptions.js";
 import { createTask as createT, deleteTask as deleteT, getList, renderList, updateTask as updateT } from "./todo.js";
@@ -41,7 +43,14 @@ export interface GraphSim {
   events(mailbox: string): GraphEvent[];
   createEvent(mailbox: string, e: Partial<GraphEvent> | Record<string, unknown>): GraphEvent;
   updateEvent(mailbox: string, id: string, patch: Partial<GraphEvent> | Record<string, unknown>): GraphEvent;
+  /** Deletes as the user: a series with all its occurrences, or one occurrence (it is cancelled). */
   deleteEvent(mailbox: string, id: string): void;
+  /** The occurrences and exceptions of a series in [start, end) as calendarView shows them (ISO instants). */
+  instances(mailbox: string, masterId: string, start: string, end: string): GraphEvent[];
+  /** The mailbox's mailboxSettings as GET /mailboxSettings returns them. */
+  mailboxSettings(mailbox: string): Record<string, unknown>;
+  /** Sets mailboxSettings.timeZone (a Windows name such as "Pacific Standard Time", or IANA), as the user would. */
+  setMailboxTimeZone(mailbox: string, timeZone: string): void;
   todoLists(mailbox: string): TodoList[];
   tasks(mailbox: string, listId: string): TodoTask[];
   createTask(mailbox: string, listId: string, t: Partial<TodoTask> | Record<string, unknown>): TodoTask;
@@ -92,6 +101,8 @@ const DEFAULTS: SimOptions = {
   notificationTimeoutMs: 3_000,
   notificationRetryBaseMs: 1_000,
   notificationMaxAttempts: 5,
+  deltaTokenMaxAgeMs: 7 * 86_400_000,
+  notificationBatchMs: 0,
 };
 
 function send(res: import("node:http").ServerResponse, r: SimResponse): void {
@@ -218,6 +229,13 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     createEvent: (m, e) => structuredClone(createEv(store, mb(m), e as Record<string, unknown>).rec.ev),
     updateEvent: (m, id, p) => structuredClone(updateEv(store, mb(m), id, p as Record<string, unknown>).ev),
     deleteEvent: (m, id) => deleteEv(store, mb(m), id),
+    instances: (m, id, s, e) => {
+      const master = mb(m).events.current.get(id);
+      if (!master?.series) throw new Error(`graph-sim: '${id}' is not a series master in ${m}`);
+      return expandSeries(master, Date.parse(s), Date.parse(e)).map((r) => structuredClone(r.ev));
+    },
+    mailboxSettings: (m) => renderSettings(mb(m)),
+    setMailboxTimeZone: (m, tz) => setMailboxTimeZone(mb(m), tz),
     todoLists: (m) => [...mb(m).lists.values()].map((l) => renderList(l.list)),
     tasks: (m, listId) => [...getList(mb(m), listId).tasks.current.values()].map((t) => structuredClone(t)),
     createTask: (m, l, t) => structuredClone(createT(store, mb(m), l, t as Record<string, unknown>)),

@@ -100,9 +100,18 @@ export class Notifier {
   /** Queues one notification POST; `alive` is checked before each attempt (expired subscriptions send nothing). */
   send(url: string, body: unknown, kind: "change" | "lifecycle", alive: () => boolean, onGiveUp?: () => void): void {
     if (this.drop > 0) {
-      this.drop--;
-      this.dropped++;
-      return;
+      // dropNext counts notifications: from a POST carrying several, the first ones are lost and the rest sent.
+      const value = kind === "change" ? (body as { value?: unknown[] }).value : undefined;
+      if (Array.isArray(value) && value.length > this.drop) {
+        this.dropped += this.drop;
+        body = { ...(body as object), value: value.slice(this.drop) };
+        this.drop = 0;
+      } else {
+        const n = Array.isArray(value) ? value.length : 1;
+        this.drop -= n;
+        this.dropped += n;
+        return;
+      }
     }
     const copies = this.dup > 0 ? 2 : 1;
     if (this.dup > 0) this.dup--;
@@ -136,6 +145,15 @@ export class Notifier {
       });
     }, delay);
     this.timers.add(t);
+  }
+
+  /** Counts a notification that is queued but not yet sent (a batch being gathered) as pending, until `release`. */
+  hold(): void {
+    this.pending++;
+  }
+
+  release(): void {
+    this.settle();
   }
 
   private settle(): void {

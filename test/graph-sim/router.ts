@@ -7,6 +7,7 @@ import { eventRoutes, methodNotAllowed } from "./eventRoutes.js";
 import { endpointKey } from "./faults.js";
 import { errorBody, errorResponse, GraphError, type SimRequest, type SimResponse } from "./http.js";
 import { mailRoutes } from "./mail.js";
+import { mailboxSettingsRoutes } from "./mailboxSettings.js";
 import type { Mailbox } from "./store.js";
 import { todoRoutes } from "./todo.js";
 
@@ -86,7 +87,11 @@ async function route(core: SimCore, req: SimRequest): Promise<SimResponse> {
         },
       };
     }
-    const r = eventRoutes(core, req, s) ?? todoRoutes(core, req, s) ?? (await mailRoutes(core, req, s));
+    const r =
+      eventRoutes(core, req, s) ??
+      mailboxSettingsRoutes(core, req, s) ??
+      todoRoutes(core, req, s) ??
+      (await mailRoutes(core, req, s));
     if (r) return r;
   }
   throw new GraphError(

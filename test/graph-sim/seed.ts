@@ -1,5 +1,6 @@
 // The simulator's seed (tenant, app registrations, mailboxes) and the default seed used when none is given.
 import { readFileSync } from "node:fs";
+import { ianaZone } from "./time.js";
 
 export interface SimSeed {
   tenantId: string;
@@ -17,6 +18,8 @@ export interface SimSeed {
     mail?: string;
     todoLists?: { displayName: string; wellknownListName?: "none" | "defaultList" | "flaggedEmails" }[];
     categories?: string[];
+    /** mailboxSettings.timeZone (Windows name as Graph returns it, e.g. "Pacific Standard Time"); default "UTC" */
+    timeZone?: string;
   }[];
 }
 
@@ -109,6 +112,8 @@ export function validateSeed(raw: unknown): SimSeed {
       if (typeof mb[k] !== "string" || !mb[k]) fail(`mailboxes[${i}].${k}`, "must be a non-empty string");
     if (mb.todoLists !== undefined && !Array.isArray(mb.todoLists))
       fail(`mailboxes[${i}].todoLists`, "must be an array");
+    if (mb.timeZone !== undefined && (typeof mb.timeZone !== "string" || !ianaZone(mb.timeZone)))
+      fail(`mailboxes[${i}].timeZone`, "must be a Windows or IANA time-zone name");
   });
   return raw as SimSeed;
 }

@@ -3,12 +3,20 @@ import type { GraphEvent, Message, SentMessage, TodoTask, TodoTaskList } from ".
 import type { SimSeed } from "./seed.js";
 import { GraphError } from "./http.js";
 import { newItemId } from "./ids.js";
+import type { SeriesState } from "./series.js";
 
-/** A stored event: the Graph object (start/end as given) plus its UTC interval. */
+/** A stored event: the Graph object (start/end as given) plus its UTC interval; a seriesMaster also its series. */
 export interface EventRec {
   ev: GraphEvent;
   startMs: number;
   endMs: number;
+  series?: SeriesState;
+}
+
+/** The mailboxSettings the simulator keeps per mailbox (what calendar writes depend on). */
+export interface MailboxSettingsState {
+  /** as Graph returns it: a Windows zone name by default ("Pacific Standard Time"), or an IANA one */
+  timeZone: string;
 }
 
 export interface TaskRec {
@@ -48,6 +56,7 @@ export interface Mailbox {
   lists: Map<string, ListRec>;
   messages: Map<string, Message>;
   sent: SentMessage[];
+  settings: MailboxSettingsState;
 }
 
 export type ChangeType = "created" | "updated" | "deleted";
@@ -78,6 +87,7 @@ export class Store {
         lists: new Map(),
         messages: new Map(),
         sent: [],
+        settings: { timeZone: m.timeZone ?? "UTC" },
       };
       for (const l of m.todoLists ?? []) {
         const id = newItemId();

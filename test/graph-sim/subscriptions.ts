@@ -307,27 +307,48 @@ export class Subscriptions {
           : c.kind === "todoTask"
             ? "#Microsoft.Graph.todoTask"
             : "#Microsoft.Graph.Message";
-      const body = {
-        value: [
-          {
-            id: randomUUID().replace(/-/g, "").slice(0, 13),
-            subscriptionId: sub.id,
-            subscriptionExpirationDateTime: sub.expirationDateTime,
-            clientState: sub.clientState,
-            changeType: c.changeType,
-            resource,
-            tenantId: tid,
-            resourceData: { "@odata.type": type, "@odata.id": odataId, "@odata.etag": c.etag, id: c.id },
-          },
-        ],
-      };
+      this.queue(sub, {
+        id: randomUUID().replace(/-/g, "").slice(0, 13),
+        subscriptionId: sub.id,
+        subscriptionExpirationDateTime: sub.expirationDateTime,
+        clientState: sub.clientState,
+        changeType: c.changeType,
+        resource,
+        tenantId: tid,
+        resourceData: { "@odata.type": type, "@odata.id": odataId, "@odata.etag": c.etag, id: c.id },
+      });
+    }
+  }
+
+  private pending = new Map<string, { sub: Subscription; items: unknown[] }>();
+
+  /**
+   * Graph delivers changes that come together in one POST (`value` holds several notifications): changes of one
+   * subscription within `notificationBatchMs` of the first (0 = the same turn of the event loop) are sent together.
+   */
+  private queue(sub: Subscription, item: unknown): void {
+    const open = this.pending.get(sub.id);
+    if (open) {
+      open.items.push(item);
+      return;
+    }
+    this.pending.set(sub.id, { sub, items: [item] });
+    this.notifier.hold();
+    const flush = () => {
+      const batch = this.pending.get(sub.id);
+      this.pending.delete(sub.id);
+      if (!batch) return this.notifier.release();
       // Graph gives up after its retries; with a lifecycle URL it then tells the app it `missed` notifications.
       const giveUp = () => {
         if (sub.lifecycleNotificationUrl && this.alive(sub.id)())
           void this.triggerLifecycle(sub.id, "missed").catch(() => undefined);
       };
-      this.notifier.send(sub.notificationUrl, body, "change", this.alive(sub.id), giveUp);
-    }
+      this.notifier.send(sub.notificationUrl, { value: batch.items }, "change", this.alive(sub.id), giveUp);
+      this.notifier.release();
+    };
+    const ms = this.core().opts.notificationBatchMs;
+    if (ms > 0) setTimeout(flush, ms).unref();
+    else setImmediate(flush);
   }
 
   /** Sends a lifecycle notification (reauthorizationRequired, subscriptionRemoved, missed) to lifecycleNotificationUrl. */

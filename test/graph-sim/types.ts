@@ -24,6 +24,33 @@ export interface SingleValueExtendedProperty {
   value: string;
 }
 
+/** Graph's physicalAddress. */
+export interface PhysicalAddress {
+  street?: string;
+  city?: string;
+  state?: string;
+  countryOrRegion?: string;
+  postalCode?: string;
+}
+
+/** Graph's outlookGeoCoordinates. */
+export interface GeoCoordinates {
+  latitude?: number;
+  longitude?: number;
+  accuracy?: number;
+  altitude?: number;
+  altitudeAccuracy?: number;
+}
+
+export interface GraphLocation {
+  displayName: string;
+  locationType?: string;
+  uniqueId?: string;
+  uniqueIdType?: string;
+  address?: PhysicalAddress;
+  coordinates?: GeoCoordinates;
+}
+
 export interface GraphEvent {
   "@odata.etag": string;
   id: string;
@@ -48,6 +75,8 @@ export interface GraphEvent {
   isOrganizer: boolean;
   responseRequested: boolean;
   seriesMasterId: string | null;
+  /** occurrences and exceptions: the start the pattern gave them (Edm.DateTimeOffset, UTC) */
+  originalStart?: string;
   transactionId: string | null;
   showAs: string;
   type: string;
@@ -61,8 +90,8 @@ export interface GraphEvent {
   body: ItemBody;
   start: DateTimeTimeZone;
   end: DateTimeTimeZone;
-  location: { displayName: string; locationType?: string; uniqueId?: string; uniqueIdType?: string };
-  locations: { displayName: string; locationType?: string; uniqueIdType?: string }[];
+  location: GraphLocation;
+  locations: GraphLocation[];
   recurrence: unknown;
   attendees: { type: string; status: { response: string; time: string }; emailAddress: EmailAddress }[];
   organizer: Recipient;
