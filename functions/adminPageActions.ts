@@ -70,7 +70,12 @@ export async function runAdminPageAction(
         : toResponse(r, 200);
     }
     const r = await profileTest(deps, user, { log: context });
-    return r.ok ? ok(`Profile of ${user} read from Graph`, { profile: r.value.profile }) : toResponse(r, 200);
+    return r.ok
+      ? ok(`Profile of ${user} read from Graph (${r.value.request})`, {
+          profile: r.value.profile,
+          request: r.value.request,
+        })
+      : toResponse(r, 200);
   } catch (error) {
     return unexpectedResponse(error, context, `admin page ${action} of ${user}`);
   }
