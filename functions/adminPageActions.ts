@@ -13,6 +13,17 @@ import { pageAccessFor, refusal } from "../shared/app/adminPage/pageRequest.js";
 import { saveSwitches } from "../shared/app/adminPage/saveSwitches.js";
 import { PermanentError } from "../shared/domain/errors.js";
 
+export const adminPageActionRoute = {
+  name: "adminPageAction",
+  methods: ["POST"],
+  route: "manage/page/users/{user}/{action}",
+} as const;
+export const adminPageReplayRoute = {
+  name: "adminPageReplay",
+  methods: ["POST"],
+  route: "manage/page/rejected/replay",
+} as const;
+
 const actionParams = adminUserParams.extend({
   action: z.enum(["save", "refresh", "delete", "profile"], {
     error: 'expected "save", "refresh", "delete" or "profile"',
@@ -112,16 +123,16 @@ export async function adminPageReplay(request: HttpRequest, context: InvocationC
   return runAdminPageReplay(request, context, await getAppDeps());
 }
 
-app.http("adminPageAction", {
-  methods: ["POST"],
+app.http(adminPageActionRoute.name, {
+  methods: [...adminPageActionRoute.methods],
   authLevel: "anonymous",
-  route: "manage/page/users/{user}/{action}",
+  route: adminPageActionRoute.route,
   handler: adminPageAction,
 });
 
-app.http("adminPageReplay", {
-  methods: ["POST"],
+app.http(adminPageReplayRoute.name, {
+  methods: [...adminPageReplayRoute.methods],
   authLevel: "anonymous",
-  route: "manage/page/rejected/replay",
+  route: adminPageReplayRoute.route,
   handler: adminPageReplay,
 });
