@@ -9,6 +9,9 @@ import { htmlResponse, pageAccessFor, pageBase, refusal } from "../shared/app/ad
 import { renderRejectedPage } from "../shared/app/adminPage/renderRejectedPage.js";
 import { renderUserPage } from "../shared/app/adminPage/renderUserPage.js";
 import { renderUsersPage } from "../shared/app/adminPage/renderUsersPage.js";
+import { signInUrlFor } from "../shared/app/auth/signInUrl.js";
+
+export const adminPageRoute = { name: "adminPage", methods: ["GET"], route: "manage/page/{*view}" } as const;
 
 const text = (status: number, message: string) =>
   htmlResponse(status, `<!doctype html><p>${message.replace(/[&<>]/g, "")}</p>`);
@@ -16,14 +19,17 @@ const text = (status: number, message: string) =>
 export async function runAdminPage(
   request: HttpRequest,
   context: InvocationContext,
-  deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected">,
+  deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected" | "signIn">,
 ): Promise<HttpResponseInit> {
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, true);
   const base = pageBase(request.url);
+  const signIn = deps.config.authMode === "delegated" ? deps.signIn : undefined;
+  const signInLinkFor = signIn ? (user: string) => signInUrlFor(signIn.redirectUri, user) : undefined;
   const view = request.params.view ?? "";
   try {
-    if (view === "") return htmlResponse(200, renderUsersPage(await listUserRows(deps), base, access.who));
+    if (view === "")
+      return htmlResponse(200, renderUsersPage(await listUserRows(deps, signInLinkFor), base, access.who));
     if (view === "rejected") return htmlResponse(200, renderRejectedPage(await deps.rejected.list(), base, access.who));
     const m = /^users\/([^/]+)$/.exec(view);
     if (!m) return text(404, `no admin page ${view}`);
@@ -35,7 +41,7 @@ export async function runAdminPage(
     ]);
     if (!status.ok) return text(404, status.failure.reason);
     const etag = lookup?.valid ? lookup.user.etag : "";
-    return htmlResponse(200, renderUserPage(status.value, etag, base, access.who));
+    return htmlResponse(200, renderUserPage(status.value, etag, base, access.who, signInLinkFor));
   } catch (error) {
     context.error(`admin page ${view}: ${(error as Error).message}`);
     return text(500, "the admin page could not load its data (see the function log)");
@@ -48,9 +54,9 @@ export async function adminPage(request: HttpRequest, context: InvocationContext
 
 // Anonymous at the Functions level: App Service Authentication in front of the app signs the admin in and the
 // handler checks the principal's roles. Not "admin/…": the host reserves that prefix.
-app.http("adminPage", {
-  methods: ["GET"],
+app.http(adminPageRoute.name, {
+  methods: [...adminPageRoute.methods],
   authLevel: "anonymous",
-  route: "manage/page/{*view}",
+  route: adminPageRoute.route,
   handler: adminPage,
 });

@@ -13,6 +13,17 @@ import { pageAccessFor, refusal } from "../shared/app/adminPage/pageRequest.js";
 import { saveSwitches } from "../shared/app/adminPage/saveSwitches.js";
 import { PermanentError } from "../shared/domain/errors.js";
 
+export const adminPageActionRoute = {
+  name: "adminPageAction",
+  methods: ["POST"],
+  route: "manage/page/users/{user}/{action}",
+} as const;
+export const adminPageReplayRoute = {
+  name: "adminPageReplay",
+  methods: ["POST"],
+  route: "manage/page/rejected/replay",
+} as const;
+
 const actionParams = adminUserParams.extend({
   action: z.enum(["save", "refresh", "delete", "profile"], {
     error: 'expected "save", "refresh", "delete" or "profile"',
@@ -70,7 +81,12 @@ export async function runAdminPageAction(
         : toResponse(r, 200);
     }
     const r = await profileTest(deps, user, { log: context });
-    return r.ok ? ok(`Profile of ${user} read from Graph`, { profile: r.value.profile }) : toResponse(r, 200);
+    return r.ok
+      ? ok(`Profile of ${user} read from Graph (${r.value.request})`, {
+          profile: r.value.profile,
+          request: r.value.request,
+        })
+      : toResponse(r, 200);
   } catch (error) {
     return unexpectedResponse(error, context, `admin page ${action} of ${user}`);
   }
@@ -107,16 +123,16 @@ export async function adminPageReplay(request: HttpRequest, context: InvocationC
   return runAdminPageReplay(request, context, await getAppDeps());
 }
 
-app.http("adminPageAction", {
-  methods: ["POST"],
+app.http(adminPageActionRoute.name, {
+  methods: [...adminPageActionRoute.methods],
   authLevel: "anonymous",
-  route: "manage/page/users/{user}/{action}",
+  route: adminPageActionRoute.route,
   handler: adminPageAction,
 });
 
-app.http("adminPageReplay", {
-  methods: ["POST"],
+app.http(adminPageReplayRoute.name, {
+  methods: [...adminPageReplayRoute.methods],
   authLevel: "anonymous",
-  route: "manage/page/rejected/replay",
+  route: adminPageReplayRoute.route,
   handler: adminPageReplay,
 });

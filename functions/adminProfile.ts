@@ -1,4 +1,4 @@
-// HTTP (function key) GET manage/users/{user}/profile — the profile test: Graph GET /users/{mailbox} for that user.
+// HTTP (function key) GET manage/users/{user}/profile — the profile test: Graph GET /me (delegated) or /users/{mailbox}.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
@@ -14,7 +14,7 @@ export const adminProfileRoute = {
 export async function runAdminProfile(
   request: HttpRequest,
   context: InvocationContext,
-  deps: Pick<AppDeps, "users" | "graph">,
+  deps: Pick<AppDeps, "users" | "graph" | "config" | "signIn">,
 ): Promise<HttpResponseInit> {
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });

@@ -1,6 +1,6 @@
 // Per-user sign-in end to end: the auth/signin and auth/callback handlers over HTTP, the real MSAL client against the
 // Graph simulator's authorize/token endpoints (HTTPS), Azurite tables, and the push worker holding a user's messages.
-import { InvocationContext } from "@azure/functions";
+import { ServiceBusClient } from "@azure/service-bus";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAuthCallback, authCallbackRoute } from "../../functions/authCallback.js";
@@ -10,9 +10,10 @@ import { TokenCacheTable, TOKEN_CACHE_ROW } from "../../shared/adapters/tables/t
 import { USERS_PARTITION } from "../../shared/adapters/tables/usersTable.js";
 import { recordSignInRequired } from "../../shared/app/auth/recordSignInRequired.js";
 import { buildPushHandlers } from "../../shared/app/pushHandlers.js";
-import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
+import { parsePullMessage } from "../../shared/domain/messages/parseMessage.js";
 import type { SignInRequiredError } from "../../shared/domain/errors.js";
 import { startAppRig, QUEUES, type AppRig } from "../harness/appRig.js";
+import { createDeliveryHarness } from "../harness/deliveryHarness.js";
 
 const KEY = randomBytes(32).toString("base64");
 let rig: AppRig;
@@ -20,6 +21,7 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   rig = await startAppRig({
+    manualClock: true, // one clock for the app and the stand-in: held copies fall due only when the test says so
     env: {
       AUTH_MODE: "delegated",
       SIGNIN_REDIRECT_URI: "http://127.0.0.1:1/api/auth/callback", // replaced below once the host port is known
@@ -52,6 +54,54 @@ async function browserSignIn(user: string, tamper?: (callback: URL) => URL) {
   if (tamper) callback = tamper(callback);
   const res = await fetch(callback, { redirect: "manual" });
   return { authorize, callback, status: res.status, text: await res.text() };
+}
+
+/** The push queue through pushWorker's entry, wired as the deployed function wires it (holds on sign-in). */
+async function drainPush() {
+  const h = createDeliveryHarness({
+    connectionString: rig.bus.connectionString,
+    queue: QUEUES.push,
+    handler: (message, context) => {
+      context.log = (...a: unknown[]) => void logs.push(a.join(" "));
+      return runPushWorker(message, context, {
+        queue: QUEUES.push,
+        handlers: buildPushHandlers(rig.deps),
+        rejected: rig.deps.rejected,
+        reschedule: rig.deps.queues,
+        rescheduleOptions: { now: rig.deps.now },
+        onSignInRequired: (user: string, e: SignInRequiredError) => recordSignInRequired(rig.deps, user, e),
+      });
+    },
+  });
+  try {
+    return await h.drain({ idleMs: 500 });
+  } finally {
+    await h.stop();
+  }
+}
+
+/** Receives (and completes) every message waiting on the pull queue, session by session, with the real client. */
+async function drainPull(client: ServiceBusClient): Promise<{ sessionId: string | undefined; body: unknown }[]> {
+  const out: { sessionId: string | undefined; body: unknown }[] = [];
+  for (;;) {
+    const waiting = rig.bus
+      .queue(QUEUES.pull)
+      .messages()
+      .filter((m) => m.state === "active");
+    const session = waiting[0]?.sessionId;
+    if (session === undefined) return out;
+    const receiver = await client.acceptSession(QUEUES.pull, session);
+    try {
+      for (;;) {
+        const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 });
+        if (!m) break;
+        out.push({ sessionId: m.sessionId, body: m.body });
+        await receiver.completeMessage(m);
+      }
+    } finally {
+      await receiver.close();
+    }
+  }
 }
 
 const userRow = (id: string) => rig.deps.users.client.getEntity<Record<string, unknown>>(USERS_PARTITION, id);
@@ -156,68 +206,100 @@ describe("sign-in over HTTP", () => {
 });
 
 describe("tokens after sign-in", () => {
-  it("refreshes silently when the access token is due, then a revoked refresh token holds the user's message until they sign in again", async () => {
+  it("refreshes silently when the access token is due", async () => {
     rig.sim.setDelegatedTokenLifetime(60); // below MSAL's 5-minute margin: each call refreshes
     try {
       expect((await browserSignIn("JSMITH")).status).toBe(200);
+      const refreshes = () => rig.sim.tokenGrants().refresh_token ?? 0;
+      const before = refreshes();
       expect((await rig.deps.graph.getProfile("jsmith@contoso.test")).userPrincipalName).toBe("jsmith@contoso.test");
+      expect(refreshes()).toBe(before + 1);
       expect((await rig.deps.graph.getProfile("jsmith@contoso.test")).userPrincipalName).toBe("jsmith@contoso.test");
-
-      rig.sim.revokeSignInSessions("jsmith@contoso.test");
-      const message: PushMessage = {
-        kind: "email",
-        op: "SEND",
-        user: "JSMITH",
-        messageKey: "MK-HOLD-1",
-        data: { to: ["buyer@fabrikam.test"], subject: "held", body: { contentType: "text", content: "hi" } },
-      } as PushMessage;
-      const deps = {
-        queue: QUEUES.push,
-        handlers: buildPushHandlers(rig.deps),
-        rejected: rig.deps.rejected,
-        reschedule: rig.deps.queues,
-        rescheduleOptions: { now: rig.deps.now },
-        onSignInRequired: (user: string, e: SignInRequiredError) => recordSignInRequired(rig.deps, user, e),
-      };
-      const context = (meta: Record<string, unknown>) => {
-        const c = new InvocationContext({ triggerMetadata: meta });
-        c.log = (...a: unknown[]) => void logs.push(a.join(" "));
-        c.warn = c.log;
-        c.error = c.log;
-        return c;
-      };
-      const held = await runPushWorker(
-        message,
-        context({ messageId: "m-hold-1", sessionId: "JSMITH", deliveryCount: 1 }),
-        deps,
-      );
-      expect(held).toMatchObject({ status: "rescheduled", code: "invalid_grant", rescheduleCount: 1 });
-      if (held.status !== "rescheduled") throw new Error("not held");
-      expect(held.scheduledEnqueueTimeUtc.getTime() - rig.deps.now().getTime()).toBeGreaterThan(50_000);
-      const row = await userRow("JSMITH");
-      expect(row.status).toBe("needs_sign_in");
-      expect(String(row.lastError)).toContain(`${rig.host.baseUrl}/auth/signin?user=JSMITH`);
-      expect(rig.sim.sentMail("jsmith@contoso.test").some((m) => m.subject === "held")).toBe(false);
-      // Another user is unaffected.
-      expect((await rig.deps.graph.getProfile("adoe@contoso.test")).userPrincipalName).toBe("adoe@contoso.test");
-
-      expect((await browserSignIn("JSMITH")).status).toBe(200);
-      expect((await userRow("JSMITH")).status).toBe("pending");
-      // The held copy arrives (as the broker delivers it at its time): it now goes through.
-      const released = await runPushWorker(
-        message,
-        context({
-          messageId: held.messageId,
-          sessionId: "JSMITH",
-          deliveryCount: 1,
-          applicationProperties: { rescheduleCount: 1, rescheduledFrom: "m-hold-1" },
-        }),
-        deps,
-      );
-      expect(released).toMatchObject({ status: "handled" });
-      expect(rig.sim.sentMail("jsmith@contoso.test").some((m) => m.subject === "held")).toBe(true);
+      expect(refreshes()).toBe(before + 2);
     } finally {
       rig.sim.setDelegatedTokenLifetime(3600);
+    }
+  });
+
+  it("a revoked refresh token holds that user's messages on the queue (growing delay); the next sign-in queues a RESYNC (reason signIn) and the held message goes through; other users are unaffected", async () => {
+    rig.sim.setDelegatedTokenLifetime(60); // each Graph call refreshes, so a revocation is seen at once
+    const client = new ServiceBusClient(rig.bus.connectionString);
+    const erp = client.createSender(QUEUES.push);
+    const push = rig.bus.queue(QUEUES.push);
+    const mail = (user: string, messageKey: string, subject: string) => ({
+      body: {
+        kind: "email",
+        op: "SEND",
+        user,
+        messageKey,
+        data: { to: ["buyer@fabrikam.test"], subject, body: { contentType: "text", content: "hi" } },
+      },
+      sessionId: user,
+      messageId: `push-${messageKey}`,
+      contentType: "application/json",
+    });
+    const sent = (mailbox: string, subject: string) =>
+      rig.sim.sentMail(mailbox).filter((m) => m.subject === subject).length;
+    try {
+      expect((await browserSignIn("JSMITH")).status).toBe(200);
+      expect((await browserSignIn("ADOE")).status).toBe(200);
+      await drainPull(client); // the RESYNCs of these sign-ins (asserted below for the one after the revocation)
+
+      rig.sim.revokeSignInSessions("jsmith@contoso.test");
+      await erp.sendMessages([mail("JSMITH", "MK-HOLD-1", "held"), mail("ADOE", "MK-OTHER-1", "other user 1")]);
+      const first = await drainPush();
+      expect(first.failed).toBe(0);
+      // JSMITH's message is held: the delivery completed and a copy is scheduled on the queue, a minute ahead.
+      const held1 = push.messages().filter((m) => m.state === "scheduled" && m.sessionId === "JSMITH");
+      expect(held1).toHaveLength(1);
+      expect(held1[0]!.applicationProperties).toMatchObject({ rescheduleCount: 1, rescheduledFrom: "push-MK-HOLD-1" });
+      const delay1 = held1[0]!.scheduledEnqueueTimeUtc!.getTime() - rig.deps.now().getTime();
+      expect(delay1).toBe(60_000);
+      const row = await userRow("JSMITH");
+      expect(row.status).toBe("needs_sign_in");
+      expect(String(row.lastError)).toContain("invalid_grant");
+      expect(String(row.lastError)).toContain(`${rig.host.baseUrl}/auth/signin?user=JSMITH`);
+      expect(sent("jsmith@contoso.test", "held")).toBe(0);
+      // Another user is unaffected: ADOE's message went through, ADOE's row is untouched.
+      expect(sent("adoe@contoso.test", "other user 1")).toBe(1);
+      expect((await userRow("ADOE")).status).not.toBe("needs_sign_in");
+
+      // The copy falls due (the stand-in's clock): redelivered, still no sign-in → held again, twice as long.
+      rig.advance(delay1);
+      expect(push.messages().filter((m) => m.state === "scheduled" && m.sessionId === "JSMITH")).toHaveLength(0);
+      await erp.sendMessages(mail("ADOE", "MK-OTHER-2", "other user 2"));
+      const second = await drainPush();
+      expect(second.deliveries.map((d) => d.messageId).sort()).toEqual([held1[0]!.messageId, "push-MK-OTHER-2"].sort());
+      const held2 = push.messages().filter((m) => m.state === "scheduled" && m.sessionId === "JSMITH");
+      expect(held2).toHaveLength(1);
+      expect(held2[0]!.applicationProperties).toMatchObject({ rescheduleCount: 2, rescheduledFrom: "push-MK-HOLD-1" });
+      expect(held2[0]!.scheduledEnqueueTimeUtc!.getTime() - rig.deps.now().getTime()).toBe(120_000);
+      expect(sent("jsmith@contoso.test", "held")).toBe(0);
+      expect(sent("adoe@contoso.test", "other user 2")).toBe(1);
+
+      // JSMITH signs in again: status back to pending, and a RESYNC with reason signIn reaches the pull queue.
+      expect((await browserSignIn("JSMITH")).status).toBe(200);
+      expect((await userRow("JSMITH")).status).toBe("pending");
+      const resyncs = await drainPull(client);
+      expect(resyncs.filter((m) => m.sessionId === "JSMITH").map((m) => m.body)).toEqual([
+        { source: "RESYNC", user: "JSMITH", reason: "signIn" },
+      ]);
+      expect(resyncs.filter((m) => m.sessionId === "ADOE")).toEqual([]);
+      const parsed = parsePullMessage(resyncs.find((m) => m.sessionId === "JSMITH")!.body);
+      expect(parsed.ok).toBe(true);
+
+      // The held copy falls due and is redelivered by the stand-in: it now goes through, exactly once.
+      rig.advance(120_000);
+      const third = await drainPush();
+      expect(third.deliveries.map((d) => d.messageId)).toEqual([held2[0]!.messageId]);
+      expect(third.failed).toBe(0);
+      expect(sent("jsmith@contoso.test", "held")).toBe(1);
+      expect(push.messages().filter((m) => m.state === "scheduled" || m.state === "active")).toHaveLength(0);
+      expect(await rig.deps.rejected.list({ queue: QUEUES.push })).toEqual([]);
+    } finally {
+      rig.sim.setDelegatedTokenLifetime(3600);
+      await erp.close();
+      await client.close();
     }
   });
 

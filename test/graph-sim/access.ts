@@ -75,6 +75,22 @@ export function scope(req: SimRequest, store: Store): Scoped | undefined {
   return { mb: store.get(seg), prefix: `users/${u[1]}`, rest: u[2] ?? "" };
 }
 
+/**
+ * Reading a user's profile (GET /me, GET /users/{id}), as the Get user page documents it: /me needs a signed-in user
+ * (app-only → 400, see scope()); User.Read / User.ReadWrite reach the signed-in user's own profile only, another
+ * user's needs User.ReadBasic.All or higher (delegated) or User.Read.All-class application permissions.
+ */
+export function requireProfileRead(p: Principal, mb: Mailbox): void {
+  const self = p.kind === "delegated" && p.oid === mb.id;
+  if (!self) return requirePerm(p, PROFILE_OF_OTHERS, true);
+  requirePerm(p, PERMS.userRead, true);
+}
+
+const PROFILE_OF_OTHERS = {
+  app: PERMS.userRead.app,
+  delegated: PERMS.userRead.delegated.filter((s) => s !== "User.Read" && s !== "User.ReadWrite"),
+};
+
 /** Mailbox content (not the profile) is only the signed-in user's own for delegated tokens in this simulator. */
 export function requireOwnMailbox(p: Principal, mb: Mailbox): void {
   if (p.kind === "delegated" && p.oid !== mb.id)

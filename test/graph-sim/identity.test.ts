@@ -68,7 +68,7 @@ describe("token endpoint", () => {
       client_id: sim.defaultApp.clientId,
       response_type: "code",
       redirect_uri: "https://localhost/cb",
-      scope: "Calendars.ReadWrite offline_access openid",
+      scope: "Calendars.ReadWrite User.Read offline_access openid",
       state: "s1",
       login_hint: "jsmith@contoso.test",
       code_challenge: challenge,
@@ -83,7 +83,7 @@ describe("token endpoint", () => {
       client_id: sim.defaultApp.clientId,
       client_secret: sim.defaultApp.clientSecret,
       redirect_uri: "https://localhost/cb",
-      scope: "Calendars.ReadWrite offline_access",
+      scope: "Calendars.ReadWrite User.Read offline_access",
     };
     const bad = await fetch(
       sim.tokenEndpoint,
@@ -252,6 +252,21 @@ describe("bearer and permissions", () => {
       end: { dateTime: "2030-01-01T11:00:00", timeZone: "UTC" },
     });
     expect([w.status, w.body.error.code]).toEqual([403, "ErrorAccessDenied"]);
+  });
+
+  it("GET /me: the signed-in user's profile with User.Read; 403 without it; another user's profile needs more than User.Read", async () => {
+    const jsmith = graph(sim, sim.issueToken({ user: "jsmith@contoso.test", scopes: ["User.Read"] }));
+    const me = await jsmith("GET", "/me");
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ userPrincipalName: "jsmith@contoso.test", displayName: "JSMITH" });
+    expect((await jsmith("GET", "/users/jsmith@contoso.test")).body.id).toBe(me.body.id);
+    const other = await jsmith("GET", "/users/adoe@contoso.test");
+    expect([other.status, other.body.error.code]).toEqual([403, "Authorization_RequestDenied"]);
+    const mailOnly = graph(sim, sim.issueToken({ user: "jsmith@contoso.test", scopes: ["Mail.Send"] }));
+    const denied = await mailOnly("GET", "/me");
+    expect([denied.status, denied.body.error.code]).toEqual([403, "Authorization_RequestDenied"]);
+    const basicAll = graph(sim, sim.issueToken({ user: "jsmith@contoso.test", scopes: ["User.ReadBasic.All"] }));
+    expect((await basicAll("GET", "/users/adoe@contoso.test")).status).toBe(200);
   });
 
   it("a delegated token reaches only its own mailbox", async () => {

@@ -48,6 +48,8 @@ export class Identity {
   private readonly sessionGeneration = new Map<string, number>();
   /** Lifetime of delegated access tokens (tests shorten it so MSAL must refresh; Entra's default is 60–90 min). */
   delegatedLifetimeS = TOKEN_LIFETIME_S;
+  /** Tokens issued per grant type (tests check that a silent call really refreshed). */
+  readonly grantsIssued: Record<string, number> = {};
 
   /** Like Graph's POST /users/{id}/revokeSignInSessions: every refresh token of the user stops working. */
   revokeSignInSessions(mailbox: string): void {
@@ -282,12 +284,15 @@ export class Identity {
         },
         now,
       );
-      return this.tokenResponse({
-        token_type: "Bearer",
-        expires_in: TOKEN_LIFETIME_S - 1,
-        ext_expires_in: TOKEN_LIFETIME_S - 1,
-        access_token: at,
-      });
+      return this.tokenResponse(
+        {
+          token_type: "Bearer",
+          expires_in: TOKEN_LIFETIME_S - 1,
+          ext_expires_in: TOKEN_LIFETIME_S - 1,
+          access_token: at,
+        },
+        grant,
+      );
     }
     if (grant === "authorization_code") {
       const code = p.get("code") ?? "";
@@ -319,7 +324,7 @@ export class Identity {
           );
       }
       // Entra grants what the user consented to at the authorize step, whatever the token request lists.
-      return this.delegated(app, c.userId, within(scopes.length ? scopes : c.scopes, c.scopes), now, c.nonce);
+      return this.delegated(app, c.userId, within(scopes.length ? scopes : c.scopes, c.scopes), now, grant, c.nonce);
     }
     if (grant === "refresh_token") {
       const rt = verifyJwt(p.get("refresh_token") ?? "", this.key);
@@ -343,7 +348,7 @@ export class Identity {
           .filter(Boolean),
         ...OIDC_SCOPES,
       ];
-      return this.delegated(app, rt.oid, within(scopes.length ? scopes : granted, granted), now);
+      return this.delegated(app, rt.oid, within(scopes.length ? scopes : granted, granted), now, grant);
     }
     return this.oauthError(
       400,
@@ -358,6 +363,7 @@ export class Identity {
     userId: string,
     requested: string[],
     now: number,
+    grant: "authorization_code" | "refresh_token",
     nonce?: string,
   ): SimResponse {
     const user = this.store.mailboxes.get(userId);
@@ -428,10 +434,11 @@ export class Identity {
     if (nonce) idClaims.nonce = nonce;
     out.id_token = signJwt(idClaims, this.key);
     out.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: this.seed.tenantId })).toString("base64url");
-    return this.tokenResponse(out);
+    return this.tokenResponse(out, grant);
   }
 
-  private tokenResponse(body: Record<string, unknown>): SimResponse {
+  private tokenResponse(body: Record<string, unknown>, grant: string): SimResponse {
+    this.grantsIssued[grant] = (this.grantsIssued[grant] ?? 0) + 1;
     return {
       status: 200,
       headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store, no-cache" },

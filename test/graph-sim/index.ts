@@ -76,6 +76,8 @@ export interface GraphSim {
   revokeSignInSessions(mailbox: string): void;
   /** Lifetime of delegated access tokens in seconds (below MSAL's 5-minute margin, every silent call refreshes). */
   setDelegatedTokenLifetime(seconds: number): void;
+  /** Tokens issued so far per grant type (client_credentials, authorization_code, refresh_token). */
+  tokenGrants(): Record<string, number>;
   setOptions(o: Partial<SimOptions>): void;
   /** Mints an access token directly (tests): app token by default, delegated when `user` is given. */
   issueToken(o?: {
@@ -256,6 +258,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
         : identity.signInBehaviour.delete(hint.toLowerCase())),
     revokeSignInSessions: (m) => identity.revokeSignInSessions(m),
     setDelegatedTokenLifetime: (s) => void (identity.delegatedLifetimeS = s),
+    tokenGrants: () => ({ ...identity.grantsIssued }),
     setOptions: (o) => void Object.assign(core.opts, o),
     issueToken: (o = {}) => {
       const app = seed.apps.find((a) => a.clientId === (o.clientId ?? app0.clientId));

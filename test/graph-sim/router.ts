@@ -1,6 +1,6 @@
 // Graph request pipeline: bearer check, counters, concurrency limit, injected faults, then the resource routes.
 import { createHash } from "node:crypto";
-import { peekMailbox, requireOwnMailbox, requirePerm, scope, PERMS } from "./access.js";
+import { peekMailbox, requireOwnMailbox, requirePerm, requireProfileRead, scope, PERMS } from "./access.js";
 import { batch } from "./batch.js";
 import type { SimCore } from "./core.js";
 import { eventRoutes, methodNotAllowed } from "./eventRoutes.js";
@@ -56,15 +56,7 @@ async function route(core: SimCore, req: SimRequest): Promise<SimResponse> {
   if (s) {
     if (s.rest === "" || s.rest === "/") {
       if (req.method !== "GET") throw methodNotAllowed();
-      const self = p.kind === "delegated" && p.oid === s.mb.id;
-      if (self) {
-        if (!p.scopes.size)
-          throw new GraphError(
-            403,
-            "Authorization_RequestDenied",
-            "Insufficient privileges to complete the operation.",
-          );
-      } else requirePerm(p, PERMS.userRead, true);
+      requireProfileRead(p, s.mb);
       return { status: 200, body: userProfile(core, s.mb) };
     }
     if (/^\/outlook\/masterCategories\/?$/i.test(s.rest) && req.method === "GET") {

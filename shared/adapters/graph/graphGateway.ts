@@ -106,6 +106,13 @@ export class GraphGateway {
     return this.json(mailbox, "GET", path, (b) => parseGraph(userProfileSchema, b, "user"));
   }
 
+  /** The delegated profile test: `GET /me` with the token of the user signed in for `mailbox` (app tokens get 400). */
+  async getSignedInProfile(mailbox: string): Promise<UserProfile> {
+    if (!mailbox) throw new PermanentError("invalid_mailbox", "mailbox is empty");
+    const path = `/me${query({ $select: "id,displayName,userPrincipalName,mail" })}`;
+    return this.json(mailbox, "GET", path, (b) => parseGraph(userProfileSchema, b, "user"));
+  }
+
   // ── events ─────────────────────────────────────────────────────────────────────────────────────────────────
 
   /**

@@ -46,6 +46,8 @@ export interface UserSettings {
   lastError: string | undefined;
   lastSyncAt: string | undefined;
   grantedScopes: string | undefined;
+  /** When the user last signed in (delegated mode), ISO 8601; written by auth/callback. */
+  signedInAt?: string | undefined;
   etag: string;
 }
 
@@ -292,6 +294,7 @@ export function parseUserRow(entity: TableEntityResult<Row>): UserLookup {
       lastError: str("lastError"),
       lastSyncAt: str("lastSyncAt"),
       grantedScopes: str("grantedScopes"),
+      signedInAt: str("signedInAt"),
       etag: entity.etag ?? "",
     },
   };

@@ -10,6 +10,7 @@ export type AdminFailure =
   | { kind: "user_invalid"; user: string; reason: string; columns: string[] }
   | { kind: "nothing_to_refresh"; user: string; reason: string }
   | { kind: "auth_required"; user: string; reason: string; code: string }
+  | { kind: "needs_sign_in"; user: string; reason: string; code: string }
   | { kind: "mailbox_not_found"; user: string; reason: string }
   | { kind: "graph_unavailable"; user: string; reason: string; retryAfterMs?: number }
   | { kind: "graph_failed"; user: string; reason: string; code: string }
@@ -59,6 +60,7 @@ const STATUS_OF: Record<AdminFailure["kind"], number> = {
   user_invalid: 409,
   nothing_to_refresh: 409,
   auth_required: 403,
+  needs_sign_in: 403,
   mailbox_not_found: 404,
   graph_unavailable: 503,
   graph_failed: 502,

@@ -40,6 +40,8 @@ export interface UserStatusView {
   lastError: string | null;
   lastSyncAt: string | null;
   grantedScopes: string[];
+  /** When the user last signed in (delegated mode), or null. */
+  signedInAt: string | null;
   /** Invalid rows: one entry per wrong column. */
   errors?: UserColumnError[];
   subscriptions: Record<ResourceKind, SubscriptionView | null>;
@@ -89,6 +91,7 @@ export async function getUserStatus(
       lastError: lookup.invalid.lastError,
       lastSyncAt: null,
       grantedScopes: [],
+      signedInAt: null,
       errors: lookup.invalid.errors,
       subscriptions,
     });
@@ -110,6 +113,7 @@ export async function getUserStatus(
     lastError: u.lastError ?? null,
     lastSyncAt: u.lastSyncAt ?? null,
     grantedScopes: scopes(u.grantedScopes),
+    signedInAt: u.signedInAt ?? null,
     subscriptions,
   });
 }

@@ -2,6 +2,7 @@
 import type { AppDeps } from "../appDeps.js";
 import { RESOURCE_KINDS, type ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
 import { subscriptionView, type SubscriptionView } from "../admin/getUserStatus.js";
+import { signInView, type SignInView } from "./signInView.js";
 import { userHealth, type Health } from "./userHealth.js";
 
 export interface UserRow {
@@ -15,11 +16,19 @@ export interface UserRow {
   lastError: string | undefined;
   lastSyncAt: string | undefined;
   grantedScopes: string | undefined;
+  /** Sign-in state (delegated mode: with the link to auth/signin?user=…). */
+  signIn: SignInView;
   subscriptions: Record<ResourceKind, SubscriptionView | undefined>;
   health: Health;
 }
 
-export async function listUserRows(deps: Pick<AppDeps, "now" | "users" | "subscriptions">): Promise<UserRow[]> {
+const scopes = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : []);
+
+/** `signInLinkFor` in delegated mode only: the page then shows a "Sign in" link per user. */
+export async function listUserRows(
+  deps: Pick<AppDeps, "now" | "users" | "subscriptions">,
+  signInLinkFor?: (user: string) => string,
+): Promise<UserRow[]> {
   const { valid, invalid } = await deps.users.listUsers();
   const now = deps.now();
   const subsOf = async (user: string) => {
@@ -46,6 +55,7 @@ export async function listUserRows(deps: Pick<AppDeps, "now" | "users" | "subscr
       lastError: u.lastError,
       lastSyncAt: u.lastSyncAt,
       grantedScopes: u.grantedScopes,
+      signIn: signInView({ ...u, grantedScopes: scopes(u.grantedScopes) }, signInLinkFor, u.userId),
       subscriptions,
       health: userHealth({ ...u, valid: true, events: subscriptions.events, todoTasks: subscriptions.todoTasks }),
     });
@@ -60,6 +70,11 @@ export async function listUserRows(deps: Pick<AppDeps, "now" | "users" | "subscr
       lastError: u.lastError,
       lastSyncAt: undefined,
       grantedScopes: undefined,
+      signIn: signInView(
+        { status: "invalid", lastError: u.lastError, grantedScopes: [], signedInAt: undefined },
+        undefined,
+        u.userId,
+      ),
       subscriptions: await subsOf(u.userId),
       health: userHealth({
         valid: false,

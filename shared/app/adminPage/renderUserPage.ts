@@ -3,6 +3,7 @@
 // the AAD scope the user granted, the Profile button and the last error.
 import type { UserStatusView } from "../admin/getUserStatus.js";
 import { adminFrame, esc } from "./html.js";
+import { renderSignIn, signInView } from "./signInView.js";
 
 const SWITCHES: [string, string][] = [
   ["emails", "Emails"],
@@ -17,7 +18,14 @@ const RESOURCES: ["events" | "todoTasks", string][] = [
   ["todoTasks", "Tasks (To Do)"],
 ];
 
-export function renderUserPage(view: UserStatusView, etag: string, base: string, who: string): string {
+/** `signInLinkFor` in delegated mode only (the page then offers "Sign in"). */
+export function renderUserPage(
+  view: UserStatusView,
+  etag: string,
+  base: string,
+  who: string,
+  signInLinkFor?: (user: string) => string,
+): string {
   const u = encodeURIComponent(view.user);
   const actions = `${base}manage/page/users/${u}`;
   const settings = view.settings;
@@ -53,7 +61,8 @@ ${SWITCHES.map(
 <tr><th scope="row">Status</th><td id="userStatus">${esc(view.status ?? "—")}</td></tr>
 <tr><th scope="row">Last sync</th><td>${esc(view.lastSyncAt ?? "—")}</td></tr>
 <tr><th scope="row">Last error</th><td id="lastError">${esc(view.lastError ?? "none")}</td></tr>
-<tr><th scope="row">AAD scope</th><td>${view.grantedScopes.length ? esc(view.grantedScopes.join(" ")) : "not signed in (the app uses application permissions)"}</td></tr>
+<tr><th scope="row">AAD scope</th><td id="aadScope">${view.grantedScopes.length ? esc(view.grantedScopes.join(" ")) : signInLinkFor ? "none (not signed in)" : "not signed in (the app uses application permissions)"}</td></tr>
+<tr><th scope="row">Sign-in</th><td id="signIn">${renderSignIn(signInView(view, view.valid ? signInLinkFor : undefined, view.user), view.user)}</td></tr>
 </tbody></table>
 ${switches}
 ${resources}

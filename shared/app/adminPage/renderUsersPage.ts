@@ -2,6 +2,7 @@
 // sortable columns and a filter (plain HTML; the sorting and filtering are a few lines of client script).
 import { adminFrame, esc } from "./html.js";
 import type { UserRow } from "./listUserRows.js";
+import { renderSignIn } from "./signInView.js";
 
 const SWITCH_LABELS: [keyof NonNullable<UserRow["switches"]>, string][] = [
   ["emails", "Emails"],
@@ -44,7 +45,7 @@ ${rows
 <td>${esc(r.status ?? "—")}${r.lastError ? `<br><small>${esc(r.lastError)}</small>` : ""}</td>
 <td>${esc(r.lastSyncAt ?? "—")}</td>
 <td>${r.subscriptions.events ? `${esc(r.subscriptions.events.expiresAt)}${r.subscriptions.events.expired ? " (expired)" : ""}` : "none"}</td>
-<td>${r.grantedScopes ? esc(r.grantedScopes) : "not signed in (application permissions)"}</td>
+<td data-column="signIn">${renderSignIn(r.signIn, r.user)}</td>
 </tr>`,
   )
   .join("\n")}

@@ -69,7 +69,7 @@ export async function completeSignIn(
   const granted = grantedPermissionNames(result.grantedScopes);
   const now = deps.now().toISOString();
   await deps.users.recordStatus(user, { status: "pending", grantedScopes: granted, signedInAt: now });
-  const resync: PullMessage = { source: "RESYNC", user };
+  const resync: PullMessage = { source: "RESYNC", user, reason: "signIn" };
   await deps.queues.send(deps.config.pullQueue, resync, { sessionId: user, messageId: `signin-${user}-${id}` });
   log.log(`sign-in of ${user} as ${result.username}: granted ${granted.join(" ")}; RESYNC queued`);
   return page(200, "Signed in", `${user} is signed in as ${result.username}; granted: ${granted.join(" ")}`);

@@ -15,7 +15,7 @@ export const pullResync = z.object({
   source: z.literal("RESYNC"),
   subscriptionId: subscriptionId.optional(),
   user: erpUser,
-  reason: z.enum(["nightly", "admin", "syncStateNotFound", "missed"]).optional(),
+  reason: z.enum(["nightly", "admin", "syncStateNotFound", "missed", "signIn"]).optional(),
 });
 export const pullLifecycle = z.object({
   source: z.literal("LIFECYCLE"),
