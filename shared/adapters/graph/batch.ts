@@ -1,12 +1,13 @@
 // JSON $batch helper: ≤ 20 requests per call (dependency chains kept together), results in input order,
-// throttled items re-sent after their own Retry-After within a bound.
+// throttled items re-sent after their own Retry-After within a bound, the mailbox's permits held for the items.
 import { PermanentError, type AppError } from "../../domain/errors.js";
 import type { GraphHttp, HttpMethod } from "./graphHttp.js";
 import { headerValue } from "./headers.js";
+import { KeyedSemaphore } from "./keyedSemaphore.js";
 import { mapGraphHttpFailure } from "./mapGraphError.js";
 import { parseGraph } from "./parseGraph.js";
 import { parseRetryAfter } from "./retryAfter.js";
-import { sleep as realSleep, type Sleep } from "./retryAfterHandler.js";
+import { RETRY_THROTTLED_ONLY, sleep as realSleep, type Sleep } from "./retryAfterHandler.js";
 import { batchResponseSchema } from "./schemas.js";
 
 /** Graph's documented maximum number of requests in one $batch. */
@@ -48,7 +49,40 @@ interface Prepared extends BatchRequest {
   index: number;
 }
 
-const THROTTLED = new Set([429, 503]);
+/**
+ * Only a 429 item is re-sent: Graph throttled it before acting on it. A 503 (or any other failure) may come after
+ * Graph acted, so it is returned as it is, never repeated blindly.
+ */
+const THROTTLED = new Set([429]);
+
+/** Graph dispatches up to 4 items of one $batch to Outlook at once (its per-mailbox concurrency). */
+const ITEMS_IN_PARALLEL = 4;
+
+/** Per limiter: one $batch per mailbox collects its extra permits at a time, so two batches never deadlock. */
+const batchGates = new WeakMap<KeyedSemaphore, KeyedSemaphore>();
+
+/**
+ * Runs `send` (one $batch POST, which takes one permit itself in the client's middleware) while holding the permits
+ * its items will use in Graph beyond that one: min(items, 4) in all, so the mailbox's limit counts what Graph runs.
+ */
+async function withItemPermits<T>(http: GraphHttp, mailbox: string, items: number, send: () => Promise<T>): Promise<T> {
+  const limiter = http.limiter;
+  let gate = batchGates.get(limiter);
+  if (!gate) {
+    gate = new KeyedSemaphore(1);
+    batchGates.set(limiter, gate);
+  }
+  const extra = Math.max(0, Math.min(items, ITEMS_IN_PARALLEL, limiter.limit) - 1);
+  return gate.run(mailbox, async () => {
+    const releases: (() => void)[] = [];
+    try {
+      for (let i = 0; i < extra; i++) releases.push(await limiter.acquire(mailbox));
+      return await send();
+    } finally {
+      for (const release of releases) release();
+    }
+  });
+}
 
 function prepare(requests: BatchRequest[]): Prepared[] {
   const prepared = requests.map((r, index) => ({ ...r, id: r.id ?? String(index + 1), index }));
@@ -119,7 +153,10 @@ async function sendChunk(http: GraphHttp, mailbox: string, chunk: Prepared[], re
       ...(dependsOn.length ? { dependsOn } : {}),
     };
   });
-  const response = await http.send(mailbox, { method: "POST", path: "/$batch", body: { requests } });
+  // The $batch POST itself is re-sent on a 429 only (nothing ran); a 503 may come after some items ran.
+  const response = await withItemPermits(http, mailbox, chunk.length, () =>
+    http.send(mailbox, { method: "POST", path: "/$batch", body: { requests }, retry: RETRY_THROTTLED_ONLY }),
+  );
   const parsed = parseGraph(batchResponseSchema, response.body, "$batch response");
   for (const item of parsed.responses) {
     if (inChunk.has(item.id)) {
@@ -134,8 +171,9 @@ async function sendChunk(http: GraphHttp, mailbox: string, chunk: Prepared[], re
 }
 
 /**
- * Runs `requests` as JSON batches for one mailbox. Results come back in input order. Items answered 429/503 (and
- * their 424 dependents) are re-sent after the largest Retry-After among them, up to `maxRetryRounds` times.
+ * Runs `requests` as JSON batches for one mailbox, one batch at a time. Results come back in input order. Items
+ * answered 429 (and their 424 dependents) are re-sent after the largest Retry-After among them, up to
+ * `maxRetryRounds` times; every other status is returned as it is.
  */
 export async function runBatch(
   http: GraphHttp,
