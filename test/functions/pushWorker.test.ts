@@ -14,6 +14,7 @@ import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
 import { createDeliveryHarness } from "../harness/deliveryHarness.js";
 import type { Registration } from "../harness/captureRegistrations.js";
 import { useAppServiceBus } from "../harness/useAppServiceBus.js";
+import { TestClock } from "../servicebus/clock.js";
 
 const registrations = vi.hoisted(() => [] as Registration[]);
 vi.mock("@azure/functions", async (importOriginal) =>
@@ -247,6 +248,27 @@ describe("push worker", () => {
 });
 
 describe("push worker: Retry-After → a scheduled copy instead of an immediate redelivery", () => {
+  // A broker of its own on a clock that moves only when told: the copy's due time never depends on machine speed.
+  const clock = new TestClock(Date.parse("2026-12-01T09:00:00Z"));
+  const clocked = useAppServiceBus({ clock });
+  const clockedHarness = (handlers: PushHandlers) =>
+    createDeliveryHarness({
+      connectionString: clocked.standIn.connectionString,
+      queue: QUEUE,
+      handler: (message: unknown, context: InvocationContext) =>
+        runPushWorker(message, context, {
+          queue: QUEUE,
+          handlers,
+          rejected,
+          reschedule: clocked.sender,
+          rescheduleOptions: { now: () => new Date(clock.now()) },
+        }),
+    });
+  const clockedInQueue = (id: string) =>
+    clocked.standIn
+      .queue(QUEUE)
+      .messages()
+      .filter((m) => m.messageId === id);
   const inQueue = (id: string) =>
     bus.standIn
       .queue(QUEUE)
@@ -260,21 +282,22 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
 
   it("completes the message, schedules a copy in the same session for after Retry-After, then handles the copy", async () => {
     const m = task("SLOW", 1);
-    await bus.sender.send(QUEUE, m, { sessionId: "SLOW", messageId: "rs-1" });
+    await clocked.sender.send(QUEUE, m, { sessionId: "SLOW", messageId: "rs-1" });
     const calls: { messageId: string | undefined; deliveryCount: number | undefined; at: number }[] = [];
-    const h = harnessWith({
+    const h = clockedHarness({
       task: async (msg, ctx) => {
-        calls.push({ messageId: ctx.delivery.messageId, deliveryCount: ctx.delivery.deliveryCount, at: Date.now() });
+        calls.push({ messageId: ctx.delivery.messageId, deliveryCount: ctx.delivery.deliveryCount, at: clock.now() });
         expect(msg).toEqual(m);
         if (calls.length === 1) throw new TransientError("graph.429", "throttled", { retryAfterMs: 1_500 });
       },
     });
-    const sentAt = Date.now();
+    const sentAt = clock.now();
     const first = await h.drain({ idleMs: 300 });
     expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([["rs-1", 1, "completed"]]);
-    // The copy waits on the broker: scheduled, same session and body, MessageId derived from the original's.
-    expect(bus.standIn.queue(QUEUE).scheduledCount()).toBe(1);
-    const [copy] = inQueue("rs-1-r1");
+    // The copy waits on the broker (its clock stands still until the test moves it): scheduled, same session and
+    // body, MessageId derived from the original's.
+    expect(clocked.standIn.queue(QUEUE).scheduledCount()).toBe(1);
+    const [copy] = clockedInQueue("rs-1-r1");
     expect(copy).toMatchObject({
       state: "scheduled",
       sessionId: "SLOW",
@@ -283,10 +306,13 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     });
     const due = copy!.scheduledEnqueueTimeUtc!.getTime() - sentAt;
     expect(due).toBeGreaterThanOrEqual(1_500);
-    expect(due).toBeLessThan(1_500 + 150 + 1_500); // Retry-After + ≤ 10 % jitter + this test's own send/drain time
-    expect(inQueue("rs-1")[0]?.state).toBe("completed");
+    expect(due).toBeLessThanOrEqual(1_650); // Retry-After + ≤ 10 % jitter
+    expect(clockedInQueue("rs-1")[0]?.state).toBe("completed");
 
-    const second = await h.drain({ idleMs: 2_000 });
+    clock.advance(due - 1);
+    expect(clocked.standIn.queue(QUEUE).scheduledCount()).toBe(1); // not before its time
+    clock.advance(1);
+    const second = await h.drain({ idleMs: 300 });
     await h.stop();
     expect(second.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["rs-1-r1", 1, "completed"],
@@ -295,9 +321,9 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       ["rs-1", 1],
       ["rs-1-r1", 1],
     ]);
-    expect(calls[1]!.at).toBeGreaterThanOrEqual(copy!.scheduledEnqueueTimeUtc!.getTime() - 50);
-    expect(deadLettered("rs-1")).toEqual([]);
-    expect(bus.standIn.queue(QUEUE).scheduledCount()).toBe(0);
+    expect(calls[1]!.at).toBe(copy!.scheduledEnqueueTimeUtc!.getTime());
+    expect(clocked.standIn.queue(QUEUE).deadLetters()).toEqual([]);
+    expect(clocked.standIn.queue(QUEUE).scheduledCount()).toBe(0);
     // One line names the message, the route and the retry time; the body is never logged.
     const line = h.logs.find((l) => l.text.includes("rescheduled as messageId=rs-1-r1"));
     expect(line?.text).toContain("kind=task");

@@ -18,6 +18,9 @@ class CountingSubscriptions extends SubscriptionsTable {
   }
 }
 
+/** A deadline no loaded machine reaches: every test but the deadline's own is about something else. */
+const GENEROUS = { deadlineMs: 60_000 };
+
 let rig: WebhookRig;
 let js: SubscriptionRecord;
 let ad: SubscriptionRecord;
@@ -56,6 +59,7 @@ describe("acceptNotifications", () => {
         changeNotification(ad.subscriptionId, js.clientState, "e5", 'W/"5"'), // another user's secret: forged
       ],
       log,
+      GENEROUS,
     );
     expect(subscriptions.reads.sort()).toEqual([ad.subscriptionId, js.subscriptionId, "unknown-sub"].sort());
     expect(outcome).toMatchObject({ status: "accepted", enqueued: 2 });
@@ -78,6 +82,7 @@ describe("acceptNotifications", () => {
       rig.deps,
       [changeNotification(`evil\nINFO forged line ${"x".repeat(200)}`, "s")],
       log,
+      GENEROUS,
     );
     expect(outcome).toMatchObject({ status: "accepted", enqueued: 0 });
     expect(lines.join("|")).toContain("subscription evil?INFO forged line xxx");
@@ -87,8 +92,8 @@ describe("acceptNotifications", () => {
   it("the same post again is dropped by duplicate detection (same MessageIds)", async () => {
     const post = [changeNotification(js.subscriptionId, js.clientState, "dup", 'W/"d"')];
     const before = rig.pullMessages().length;
-    await acceptNotifications(rig.deps, post, log);
-    await acceptNotifications(rig.deps, post, log);
+    await acceptNotifications(rig.deps, post, log, GENEROUS);
+    await acceptNotifications(rig.deps, post, log, GENEROUS);
     expect(rig.pullMessages().length).toBe(before + 1);
   });
 
@@ -105,12 +110,12 @@ describe("acceptNotifications", () => {
     const before = lifecycles().length;
     const now = rig.deps.now().getTime();
     rig.advance(LIFECYCLE_BUCKET_MS - (now % LIFECYCLE_BUCKET_MS) + 1_000); // 1 s into a bucket: no boundary below
-    await acceptNotifications(rig.deps, [missed], log);
+    await acceptNotifications(rig.deps, [missed], log, GENEROUS);
     rig.advance(30_000);
-    await acceptNotifications(rig.deps, [missed], log); // Graph's retry of the same post
+    await acceptNotifications(rig.deps, [missed], log, GENEROUS); // Graph's retry of the same post
     expect(lifecycles().length).toBe(before + 1);
     rig.advance(2 * 3_600_000); // another `missed` later that day
-    const outcome = await acceptNotifications(rig.deps, [missed], log);
+    const outcome = await acceptNotifications(rig.deps, [missed], log, GENEROUS);
     expect(outcome).toMatchObject({ status: "accepted", enqueued: 1 });
     expect(lifecycles().length).toBe(before + 2);
     expect(lifecycles().slice(before)).toMatchObject([
@@ -123,7 +128,7 @@ describe("acceptNotifications", () => {
     const subscriptions = new CountingSubscriptions(rig.deps.subscriptions.client);
     const before = rig.pullMessages().length;
     const many = Array.from({ length: 101 }, (_, i) => changeNotification(`sub-${i}`, "s", `e${i}`, `W/"${i}"`));
-    const outcome = await acceptNotifications({ ...rig.deps, subscriptions }, many, log);
+    const outcome = await acceptNotifications({ ...rig.deps, subscriptions }, many, log, GENEROUS);
     expect(outcome).toEqual({
       status: "invalid",
       reason: "value: notifications for 101 distinct subscriptions exceed the limit of 100 per post",
@@ -132,9 +137,7 @@ describe("acceptNotifications", () => {
     expect(rig.pullMessages().length).toBe(before);
     // 100 is still fine: each is read once (and unknown, so dropped)
     // (a generous deadline: this is about the limit, and 100 reads on a loaded machine may outlast the default 2 s)
-    expect(
-      await acceptNotifications({ ...rig.deps, subscriptions }, many.slice(0, 100), log, { deadlineMs: 60_000 }),
-    ).toMatchObject({
+    expect(await acceptNotifications({ ...rig.deps, subscriptions }, many.slice(0, 100), log, GENEROUS)).toMatchObject({
       status: "accepted",
     });
     expect(subscriptions.reads).toHaveLength(100);
