@@ -17,7 +17,7 @@ export const appointmentKind: SyncKind<ErpAppointment, OutlookEvent, GraphEventB
   switches: { push: "syncAppointments", pull: "appointmentsFromOutlook" },
   erpFingerprint: erpAppointmentFingerprint,
   outlookFingerprint: outlookEventFingerprint,
-  bodyOf: (a, transactionId) => eventBodyFromErp(a, transactionId),
+  bodyOf: (a, create) => eventBodyFromErp(a, create?.key),
   createKeyOf: appointmentTransactionId,
   outOfScope(a, window) {
     const span = erpAppointmentTimes(a);

@@ -145,5 +145,5 @@ export function decideItemPush<E extends ErpItem, O extends OutlookItem, B>(
   const out = kind.outOfScope(item, input.window);
   if (out !== undefined) return { type: "skip", reason: "outsideWindow", detail: out };
   const createKey = kind.createKeyOf(input.user, item.kco, item.hsaRef);
-  return { type: "create", createKey, body: kind.bodyOf(item, createKey), erpFingerprint: fingerprint };
+  return { type: "create", createKey, body: kind.bodyOf(item, { key: createKey }), erpFingerprint: fingerprint };
 }

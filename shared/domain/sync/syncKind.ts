@@ -34,8 +34,11 @@ export interface SyncKind<E extends ErpItem, O extends OutlookItem, B> {
   /** Fingerprints, equal across sides when both say the same thing (how echoes are recognised). */
   erpFingerprint(item: E): string;
   outlookFingerprint(item: O): string;
-  /** The Graph body writing `item`; `createKey` is the idempotency key of a create when the resource has one. */
-  bodyOf(item: E, createKey?: string): B;
+  /**
+   * The Graph body writing `item`: an update without `create`; a create with it (its idempotency key when the
+   * resource has one, and what only a create may carry, e.g. a task's linkedResources).
+   */
+  bodyOf(item: E, create?: { key: string | undefined }): B;
   /**
    * The idempotency key of a create (events: a deterministic transactionId); undefined when the resource has none
    * (tasks: a create is made safe by finding the item by its linked resource first).
