@@ -1,6 +1,7 @@
 // The msgraph-pull handler registry: one use case per source, each given the app's dependencies.
 import type { AppDeps } from "./appDeps.js";
 import type { PullHandlers } from "./dispatchPull.js";
+import { confirmOutlookDelete } from "./appointments/confirmOutlookDelete.js";
 import { pullAppointments } from "./appointments/pullAppointments.js";
 import { resyncAppointments } from "./appointments/resyncAppointments.js";
 import { handleLifecycle } from "./subscriptions/handleLifecycle.js";
@@ -11,5 +12,6 @@ export function buildPullHandlers(deps: AppDeps): PullHandlers {
     MSEVENT: (message, ctx) => pullAppointments(deps, message, ctx),
     RESYNC: (message, ctx) => resyncAppointments(deps, message, ctx),
     LIFECYCLE: async (message, ctx) => void (await handleLifecycle(deps, message, ctx)),
+    CONFIRMDELETE: (message, ctx) => confirmOutlookDelete(deps, message, ctx),
   };
 }

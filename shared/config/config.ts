@@ -40,6 +40,11 @@ export interface Config {
   readonly subscriptionLifetimeHours: number;
   readonly nightlySchedule: string;
   readonly conflictRule: ConflictRule;
+  /**
+   * erp-wins: seconds an Outlook delete of a linked appointment waits before the ERP is sent DELETE, so that an ERP
+   * change crossing it (sent before the ERP heard of the delete) re-creates the event instead; 0 = send at once.
+   */
+  readonly outlookDeleteGraceSeconds: number;
   readonly taskActionType: string;
   readonly eventDaysBack: number;
   readonly eventDaysForward: number;
@@ -324,6 +329,7 @@ export const settingsSchema = z
         })
         .transform((v) => v as ConflictRule),
     ),
+    OUTLOOK_DELETE_GRACE_SECONDS: wholeNumber({ min: 0, max: 86_400, default: 120, unit: "seconds" }),
     TASK_ACTION_TYPE: text({
       check: (v) => (v.length <= 64 ? undefined : "must be an action type code of at most 64 characters"),
     }),
@@ -456,6 +462,7 @@ export const settingsSchema = z
       subscriptionLifetimeHours: s.SUBSCRIPTION_LIFETIME_HOURS,
       nightlySchedule: s.NIGHTLY_SCHEDULE,
       conflictRule: s.CONFLICT_RULE,
+      outlookDeleteGraceSeconds: s.OUTLOOK_DELETE_GRACE_SECONDS,
       taskActionType: s.TASK_ACTION_TYPE,
       eventDaysBack: s.EVENT_DAYS_BACK,
       eventDaysForward: s.EVENT_DAYS_FORWARD,

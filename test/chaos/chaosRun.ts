@@ -80,6 +80,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     users: USERS,
     ...(options.rule ? { rule: options.rule } : {}),
     sim: { notificationRetryBaseMs: 20 },
+    // erp-wins defers an Outlook delete's DELETE to the ERP by this grace (an ERP change crossing it re-creates the
+    // event instead); short here, since the chaos rig runs on the system clock and its settle waits for it.
+    env: { OUTLOOK_DELETE_GRACE_SECONDS: "1" },
   });
   const log: string[] = [];
   const counts: Record<string, number> = {};

@@ -14,6 +14,7 @@ import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
 import type { PushMessage } from "../../shared/domain/messages/pushMessage.js";
 import { createDeliveryHarness, type Delivery, type DeliveryHarness } from "../harness/deliveryHarness.js";
 import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../harness/appRig.js";
+import { waitUntil } from "../harness/waitUntil.js";
 import { webhookRoutes } from "../harness/webhookRoutes.js";
 
 export type Worker = "push" | "pull";
@@ -147,6 +148,17 @@ export async function startSyncRig(
     handler: (m: unknown, c: InvocationContext) => runPullWorker(m, c, pullDeps),
   });
   const deliveries: Delivery[] = [];
+  /** The earliest scheduled time of a message waiting in the push or pull queue (ms), if any. */
+  const nextScheduled = (): number | undefined => {
+    const times = [QUEUES.push, QUEUES.pull].flatMap((q) =>
+      rig.bus
+        .queue(q)
+        .messages()
+        .filter((m) => m.state === "scheduled" && m.scheduledEnqueueTimeUtc)
+        .map((m) => m.scheduledEnqueueTimeUtc!.getTime()),
+    );
+    return times.length ? Math.min(...times) : undefined;
+  };
   const queueOf = (w: Worker) => (w === "push" ? QUEUES.push : QUEUES.pull);
   const harnessOf = (w: Worker) => (w === "push" ? push : pull);
   const drain = async (w: Worker) => {
@@ -184,8 +196,18 @@ export async function startSyncRig(
       for (let round = 0; round < 20; round++) {
         await rig.sim.notificationsIdle(8_000);
         const active = (["push", "pull"] as const).filter((w) => rig.bus.queue(queueOf(w)).activeCount() > 0);
-        if (active.length === 0) return;
-        await Promise.all(active.map((w) => drain(w)));
+        if (active.length > 0) {
+          await Promise.all(active.map((w) => drain(w)));
+          continue;
+        }
+        const due = nextScheduled();
+        if (due === undefined) return;
+        // Scheduled copies (reschedules, deferred delete confirmations): move a manual clock to the first, else wait.
+        if (options.manualClock) rig.advance(Math.max(0, due - rig.deps.now().getTime()));
+        else
+          await waitUntil("a scheduled message to fall due", () => nextScheduled() !== due, {
+            timeoutMs: Math.max(0, due - Date.now()) + 30_000,
+          });
       }
       throw new Error("queues did not settle");
     },

@@ -75,6 +75,8 @@ export async function startAppRig(options: AppRigOptions = {}): Promise<AppRig> 
       webhookUrl: `${host.baseUrl}/graph/notifications`,
       tablePrefix: "t" + randomBytes(5).toString("hex"),
     }),
+    // The erp-wins grace before an Outlook delete reaches the ERP: off unless a test is about it (it sets it).
+    OUTLOOK_DELETE_GRACE_SECONDS: "0",
     ...options.env,
   };
   const config = loadConfig(env);

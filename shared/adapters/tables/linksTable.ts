@@ -22,6 +22,8 @@ export interface LinkInput {
   erpModifiedAt?: string;
   /** "" / absent = live; "outlookDeleted" = tombstone; "recreating" = the push side is re-creating the event. */
   state?: string;
+  /** ISO 8601: a tombstone whose DELETE to the ERP is deferred until then (erp-wins grace); absent = committed. */
+  erpDeleteDue?: string;
 }
 
 export interface Link extends LinkInput {
@@ -38,6 +40,7 @@ const OPTIONAL = [
   "lastSyncedAt",
   "erpModifiedAt",
   "state",
+  "erpDeleteDue",
 ] as const;
 
 function checkKind(kind: string): LinkKind {

@@ -1,5 +1,6 @@
 // The link row as the arbiter between the push and pull workers of one item (they run in different sessions, so nothing
-// else orders them): ETag-conditional writes of a tombstone ("DELETE sent to the ERP") and a "recreating" intent.
+// else orders them): ETag-conditional writes of a tombstone (pending during the erp-wins grace, then committed: "DELETE
+// sent to the ERP") and a "recreating" intent.
 import type { Link } from "../../domain/appointments/types.js";
 import { TransientError } from "../../domain/errors.js";
 import type { AppDeps } from "../appDeps.js";
@@ -17,18 +18,20 @@ async function currentOf(deps: ArbiterDeps, link: Link): Promise<Link | undefine
 
 /**
  * Before a DELETE for a deleted Outlook event goes to the ERP: turn its link into a tombstone, conditionally on the
- * version read. true = send the DELETE (we wrote the tombstone, or one already stands: the same DELETE again is
- * dropped by duplicate detection). false = do not: the event is no longer linked (the push side re-created it) or
- * the push side is re-creating it (its intent committed first, so its ERP change wins).
+ * version read. With `deferUntil` (erp-wins grace) the tombstone is pending until then: the DELETE is not sent now,
+ * and an ERP change arriving meanwhile may still re-create the event (see confirmTombstone). true = go on (send the
+ * DELETE, or schedule its confirmation; a tombstone already standing gives the same again, which duplicate detection
+ * drops). false = do not: the event is no longer linked (the push side re-created it) or is being re-created.
  */
-export async function claimTombstone(deps: ArbiterDeps, link: Link, now: Date): Promise<boolean> {
+export async function claimTombstone(deps: ArbiterDeps, link: Link, now: Date, deferUntil?: Date): Promise<boolean> {
   let current: Link | undefined = link;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (!current || current.outlookId !== link.outlookId) return false;
     if (current.state === "outlookDeleted") return true;
     if (current.state === "recreating") return false;
     try {
-      await saveLink(deps, { ...current, state: "outlookDeleted", lastSyncedAt: now }, current.version);
+      const tombstone: Link = { ...current, state: "outlookDeleted", lastSyncedAt: now, erpDeleteDue: deferUntil };
+      await saveLink(deps, tombstone, current.version);
       return true;
     } catch (error) {
       if (!isLinkRace(error)) throw error;
@@ -39,18 +42,47 @@ export async function claimTombstone(deps: ArbiterDeps, link: Link, now: Date): 
 }
 
 /**
+ * When a pending tombstone falls due: commit it (clear its due time, conditionally on the version read), so the
+ * DELETE goes to the ERP and no later push re-creates the event. "send" also for a tombstone already committed (a
+ * redelivery: the same DELETE again is dropped by duplicate detection); "revived" when the event is no longer linked
+ * or no longer a tombstone (an ERP change re-created it during the grace, or the ERP deleted the record itself).
+ */
+export async function confirmTombstone(
+  deps: ArbiterDeps,
+  user: string,
+  outlookId: string,
+): Promise<{ outcome: "send"; link: Link } | { outcome: "revived"; link: Link | undefined }> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const row = await deps.links.getByOutlookId(user, outlookId);
+    const current = row && row.kind === "appointment" ? toDomainLink(row) : undefined;
+    if (!current || current.state !== "outlookDeleted") return { outcome: "revived", link: current };
+    if (!current.erpDeleteDue) return { outcome: "send", link: current };
+    try {
+      const committed = await saveLink(deps, { ...current, erpDeleteDue: undefined }, current.version);
+      return { outcome: "send", link: committed };
+    } catch (error) {
+      if (!isLinkRace(error)) throw error;
+    }
+  }
+  throw new TransientError("etag_conflict", `link of event ${outlookId} kept changing while confirming its delete`);
+}
+
+/**
  * Before the push side re-creates a deleted event (erp-wins): record the "recreating" intent, conditionally on the
- * version read. Returns the link as written, or "tombstoned" when the pull side's tombstone committed first (the ERP
- * is being sent DELETE: back off). Any other change meanwhile → TransientError (redelivery decides again).
+ * version read (also over a pending tombstone: the ERP has not been sent DELETE yet, so its change still wins).
+ * Returns the link as written, or "tombstoned" when a committed tombstone is there (read so, or committed first: the
+ * ERP is being sent DELETE, back off). Any other change meanwhile → TransientError (redelivery decides again).
  */
 export async function beginRecreate(deps: ArbiterDeps, link: Link, now: Date): Promise<Link | "tombstoned"> {
+  if (link.state === "outlookDeleted" && !link.erpDeleteDue) return "tombstoned";
   try {
-    return await saveLink(deps, { ...link, state: "recreating", lastSyncedAt: now }, link.version);
+    const intent: Link = { ...link, state: "recreating", lastSyncedAt: now, erpDeleteDue: undefined };
+    return await saveLink(deps, intent, link.version);
   } catch (error) {
     if (!isLinkRace(error)) throw error;
   }
   const fresh = link.hsaRef ? await linkByErpKey(deps, link.user, link.kco, link.hsaRef) : await currentOf(deps, link);
-  if (fresh?.state === "outlookDeleted") return "tombstoned";
+  if (fresh?.state === "outlookDeleted" && !fresh.erpDeleteDue) return "tombstoned";
   throw new TransientError("conflict_retry", `link of ${link.kco}/${link.hsaRef ?? "?"} changed before re-creating`);
 }
 

@@ -12,6 +12,7 @@ import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import { decideOrphan } from "../../domain/conflict.js";
 import { linkByErpKey, removeLink, saveLink } from "./appointmentLinks.js";
+import { scheduleDeleteConfirmation } from "./confirmOutlookDelete.js";
 import { claimTombstone } from "./linkArbiter.js";
 import { checkInbound, inboundFromDecision } from "./sendInbound.js";
 import { sendInbound, type InboundOut } from "../sendInbound.js";
@@ -34,6 +35,8 @@ export interface PullEffects {
   linkRemovals: Link[];
   /** Orphan events (our ERP key, no live link: tombstoned or duplicated) to delete in Outlook. */
   orphanDeletes: string[];
+  /** Pending tombstones past their due time whose confirmation never ran (lost): scheduled again, due now. */
+  overdueConfirmations: Link[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
   counts: Record<string, number>;
 }
@@ -124,7 +127,14 @@ export async function planPull(
   options: { checkUnseenLinks?: boolean } = {},
 ): Promise<PullEffects> {
   const ctx = await pullContext(run, links);
-  const out: PullEffects = { messages: [], linkSaves: [], linkRemovals: [], orphanDeletes: [], counts: {} };
+  const out: PullEffects = {
+    messages: [],
+    linkSaves: [],
+    linkRemovals: [],
+    orphanDeletes: [],
+    overdueConfirmations: [],
+    counts: {},
+  };
   const seen = new Set<string>();
   const fullResync = options.checkUnseenLinks ?? false;
   for (const d of decidePull({ ...ctx, items })) {
@@ -141,6 +151,14 @@ export async function planPull(
     for (const link of links.values()) {
       if (seen.has(link.outlookId)) continue;
       if (link.state === "outlookDeleted") {
+        if (link.erpDeleteDue) {
+          // Pending: its confirmation is scheduled; one overdue by more than an hour was lost (set aside): again.
+          if (link.erpDeleteDue.getTime() < run.now.getTime() - HOUR_MS) {
+            out.counts["confirm overdue delete"] = (out.counts["confirm overdue delete"] ?? 0) + 1;
+            out.overdueConfirmations.push(link);
+          }
+          continue;
+        }
         // A tombstone outlives the window's start by a day (a late ERP push for it is refused until then).
         if (link.lastSyncedAt.getTime() < run.window.start.getTime() - DAY_MS) out.linkRemovals.push(link);
         continue;
@@ -174,11 +192,14 @@ async function isOrphan(run: AppointmentRun, ctx: PullContext, d: PullDecision, 
 const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "outlook_id_already_linked";
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Tombstones the link of every DELETE first (the link row arbitrates against the push worker: a DELETE whose event
  * was re-created meanwhile is not sent), then sends every message (plus `extra`), then saves the links. The cursor
- * is the caller's, saved after this.
+ * is the caller's, saved after this. Under erp-wins with a grace (OUTLOOK_DELETE_GRACE_SECONDS > 0) a tombstone is
+ * pending and its DELETE is not sent now: a CONFIRMDELETE scheduled at its due time sends it, unless an ERP change
+ * that crossed the delete re-created the event meanwhile.
  */
 export async function commitPull(
   run: AppointmentRun,
@@ -186,10 +207,19 @@ export async function commitPull(
   extra: readonly InboundMessage[] = [],
 ): Promise<void> {
   const messages: InboundOut[] = [];
+  const graceMs = run.deps.config.conflictRule === "erp-wins" ? run.deps.config.outlookDeleteGraceSeconds * 1000 : 0;
+  const due = graceMs > 0 ? new Date(run.now.getTime() + graceMs) : undefined;
   for (const out of effects.messages) {
-    if (out.tombstone && !(await claimTombstone(run.deps, out.tombstone, run.now))) {
+    if (out.tombstone && !(await claimTombstone(run.deps, out.tombstone, run.now, due))) {
       run.log.log(
         `event ${out.tombstone.outlookId} of ${run.user.userId}: re-created or re-linked by the push side; no DELETE`,
+      );
+      continue;
+    }
+    if (out.tombstone && due) {
+      await scheduleDeleteConfirmation(run.deps, out.tombstone, due);
+      run.log.log(
+        `event ${out.tombstone.outlookId} of ${run.user.userId} deleted in Outlook: DELETE to the ERP at ${due.toISOString()} unless the ERP changes it first`,
       );
       continue;
     }
@@ -197,6 +227,7 @@ export async function commitPull(
   }
   await sendInbound(run.deps, [...messages, ...extra.map((message) => ({ message }))]);
   for (const id of effects.orphanDeletes) await run.deps.graph.deleteEvent(run.user.mailbox, id);
+  for (const link of effects.overdueConfirmations) await scheduleDeleteConfirmation(run.deps, link, run.now, "overdue");
   for (const link of effects.linkSaves) {
     try {
       await saveLink(run.deps, link);

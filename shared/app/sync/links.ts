@@ -27,10 +27,12 @@ export function toDomainLink(row: LinkRow): Link {
   const synced = row.lastSyncedAt ? new Date(row.lastSyncedAt) : new Date(0);
   const erpModifiedAt = toDate(row.erpModifiedAt);
   const state = toState(row.state);
+  const erpDeleteDue = state === "outlookDeleted" ? toDate(row.erpDeleteDue) : undefined;
   return {
     ...(row.kind !== "appointment" ? { kind: row.kind } : {}),
     ...(erpModifiedAt ? { erpModifiedAt } : {}),
     ...(state ? { state } : {}),
+    ...(erpDeleteDue ? { erpDeleteDue } : {}),
     version: row.version,
     user: row.user,
     kco: row.kco,
@@ -57,6 +59,7 @@ export function toLinkInput(link: Link): LinkInput {
     lastSyncedAt: link.lastSyncedAt.toISOString(),
     ...(link.erpModifiedAt ? { erpModifiedAt: link.erpModifiedAt.toISOString() } : {}),
     ...(link.state ? { state: link.state } : {}),
+    ...(link.state === "outlookDeleted" && link.erpDeleteDue ? { erpDeleteDue: link.erpDeleteDue.toISOString() } : {}),
   };
 }
 

@@ -140,7 +140,38 @@ export async function pushItem<E extends ErpItem, O extends OutlookItem, G, B>(
       await saveLink(deps, { ...link, erpModifiedAt: newest });
     }
   }
+  if (decision.type === "skip" && decision.reason === "tombstonePending" && link && item) {
+    await crossedOutlookDelete(run, link, item);
+    return;
+  }
   await act(run, decision);
+}
+
+/**
+ * An ERP CREATE/UPDATE that crossed an Outlook delete whose DELETE to the ERP is still deferred: the conflict rule
+ * decides as for a PATCH answered 404. erp-wins re-creates the item (the pending tombstone is overwritten by the
+ * "recreating" intent, so the DELETE is never sent); otherwise the tombstone stands and its DELETE goes out when due.
+ */
+async function crossedOutlookDelete<E extends ErpItem, O extends OutlookItem, G, B>(
+  run: PushRun<E, O, G, B>,
+  link: Link,
+  item: E,
+): Promise<void> {
+  const { deps, user, log, kindApp } = run;
+  const kind = kindApp.kind;
+  const drift = decideItemDrift(kind, {
+    link,
+    erp: item,
+    outlook: undefined,
+    rule: deps.config.conflictRule,
+    switches: switchesOf(user),
+    window: run.window,
+  });
+  log.log(
+    `${where(run)}: ${kind.noun} ${link.outlookId} deleted in Outlook, DELETE deferred: ${drift.action} (${drift.reason})`,
+  );
+  if (drift.action === "recreateInOutlook") await recreate(run, link, item, kind.erpFingerprint(item));
+  else if (drift.action === "dropLink") await removeLink(deps, link);
 }
 
 const where = (r: PushRun<ErpItem, OutlookItem, unknown, unknown>) =>

@@ -24,10 +24,23 @@ export const pullLifecycle = z.object({
   lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]),
 });
 
+/** erp-wins grace over: send the ERP the DELETE of a deleted Outlook event unless an ERP change re-created it since. */
+export const pullConfirmDelete = z.object({
+  source: z.literal("CONFIRMDELETE"),
+  user: erpUser,
+  outlookId: nonEmpty("Outlook event id"),
+});
+
 export const pullMessage = z
-  .discriminatedUnion("source", [pullNotification, pullResync, pullLifecycle])
+  .discriminatedUnion("source", [pullNotification, pullResync, pullLifecycle, pullConfirmDelete])
   .describe("msgraph-pull: read a user's Graph changes (SessionId = user)");
 
 export type PullMessage = z.infer<typeof pullMessage>;
 export type PullSource = PullMessage["source"];
-export const pullSources = ["MSEVENT", "MSTASK", "RESYNC", "LIFECYCLE"] as const satisfies readonly PullSource[];
+export const pullSources = [
+  "MSEVENT",
+  "MSTASK",
+  "RESYNC",
+  "LIFECYCLE",
+  "CONFIRMDELETE",
+] as const satisfies readonly PullSource[];

@@ -26,6 +26,11 @@ export interface Link {
    * DELETE; nothing re-creates it. "recreating": the push side is re-creating the deleted item (erp-wins).
    */
   state?: LinkState | undefined;
+  /**
+   * With state "outlookDeleted" under erp-wins: the tombstone is pending until this instant (the ERP has not been sent
+   * DELETE yet, and an ERP change arriving meanwhile re-creates the item). Absent on a tombstone = DELETE committed.
+   */
+  erpDeleteDue?: Date | undefined;
   /** The row's concurrency token when read from the table (ETag-conditional writes pass it back). */
   version?: string | undefined;
 }

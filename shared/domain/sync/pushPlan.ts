@@ -20,7 +20,15 @@ export interface PushInputOf<E> {
   now: Date;
 }
 
-export type PushSkipReason = "switchOff" | "outsideWindow" | "unchanged" | "notLinked" | "stale" | "tombstoned";
+export type PushSkipReason =
+  | "switchOff"
+  | "outsideWindow"
+  | "unchanged"
+  | "notLinked"
+  | "stale"
+  | "tombstoned"
+  /** Deleted in Outlook, DELETE to the ERP still deferred (erp-wins grace): the caller applies the conflict rule. */
+  | "tombstonePending";
 
 export type PushDecisionOf<B> =
   /** Create the Outlook item with `body` (`createKey` inside when the kind has one); then save a link from the answer. */
@@ -95,7 +103,9 @@ function staleness(link: Link | undefined, item: ErpItem): string | undefined {
  * kind's create key, so a redelivered CREATE never makes a second item where the resource has one).
  * A CREATE/UPDATE whose `modifiedAt` is older than the link's (an older change delivered after a newer one) → stale:
  * nothing written (a push without modifiedAt is never stale). A tombstoned link (deleted in Outlook, DELETE sent to
- * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its item.
+ * the ERP) → CREATE/UPDATE write nothing: the ERP is deleting that record, nothing may re-create its item. A pending
+ * tombstone (the DELETE still deferred) → "tombstonePending" unless stale: the ERP change crossed the Outlook delete,
+ * and the caller decides with the conflict rule (erp-wins re-creates the item).
  */
 export function decideItemPush<E extends ErpItem, O extends OutlookItem, B>(
   kind: SyncKind<E, O, B>,
@@ -120,11 +130,17 @@ export function decideItemPush<E extends ErpItem, O extends OutlookItem, B>(
 
   const item = requireItem(kind.name, input);
   const fingerprint = kind.erpFingerprint(item);
+  const stale = staleness(link, item);
   if (link?.state === "outlookDeleted") {
+    if (link.erpDeleteDue) {
+      if (stale) return { type: "skip", reason: "stale", detail: stale };
+      const due = link.erpDeleteDue.toISOString();
+      const detail = `${kind.noun} ${link.outlookId} was deleted in Outlook; DELETE to the ERP deferred until ${due}`;
+      return { type: "skip", reason: "tombstonePending", detail };
+    }
     const detail = `${kind.noun} ${link.outlookId} was deleted in Outlook and the ERP was sent DELETE`;
     return { type: "skip", reason: "tombstoned", detail };
   }
-  const stale = staleness(link, item);
   if (stale) return { type: "skip", reason: "stale", detail: stale };
   if (op === "CREATE" && outlookId) {
     return { type: "link", outlookId, link: recordedLink(kind, input, item, outlookId, fingerprint) };

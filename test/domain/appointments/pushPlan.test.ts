@@ -83,6 +83,33 @@ describe("decidePush", () => {
     ],
     ["DELETE of a tombstone: retires it", { op: "DELETE", link: link({ state: "outlookDeleted" }) }, "delete EV1"],
     [
+      "UPDATE of a pending tombstone (DELETE to the ERP still deferred): the conflict rule decides",
+      {
+        op: "UPDATE",
+        link: link({ state: "outlookDeleted", erpDeleteDue: new Date("2026-11-30T10:02:00Z") }),
+        appointment: appointment({ subject: "Crossed" }),
+      },
+      "skip tombstonePending",
+    ],
+    [
+      "UPDATE of a pending tombstone, older than the link's modifiedAt: stale",
+      {
+        op: "UPDATE",
+        link: link({
+          state: "outlookDeleted",
+          erpDeleteDue: new Date("2026-11-30T10:02:00Z"),
+          erpModifiedAt: new Date("2026-11-29T10:00:00Z"),
+        }),
+        appointment: appointment({ subject: "Old", modifiedAt: "2026-11-29T10:30:00+01:00" }),
+      },
+      "skip stale",
+    ],
+    [
+      "DELETE of a pending tombstone: the ERP deleted the record itself (no DELETE goes back)",
+      { op: "DELETE", link: link({ state: "outlookDeleted", erpDeleteDue: new Date("2026-11-30T10:02:00Z") }) },
+      "delete EV1",
+    ],
+    [
       "UPDATE while re-creating: PATCH (its 404 leads back to the re-create)",
       { op: "UPDATE", link: link({ state: "recreating" }), appointment: appointment({ subject: "x" }) },
       'update EV1 ifMatch=W/"CK1"',

@@ -217,9 +217,10 @@ describe("msgraph-pull contract", () => {
     [
       "unknown source",
       { source: "MAIL", user: "J" },
-      "source: Invalid discriminator value. Expected 'MSEVENT' | 'MSTASK' | 'RESYNC' | 'LIFECYCLE'",
+      "source: Invalid discriminator value. Expected 'MSEVENT' | 'MSTASK' | 'RESYNC' | 'LIFECYCLE' | 'CONFIRMDELETE'",
     ],
     ["RESYNC without user", { source: "RESYNC" }, "user: required"],
+    ["CONFIRMDELETE without outlookId", { source: "CONFIRMDELETE", user: "JSMITH" }, "outlookId: required"],
   ])("rejects %s", (_name, body, reason) => {
     expect(parsePullMessage(body)).toEqual({ ok: false, reason });
   });
