@@ -6,6 +6,7 @@ import { AppError, PermanentError, SignInRequiredError, TransientError, toAppErr
 import type { ParseResult } from "../domain/messages/parseMessage.js";
 import type { SendOptions } from "../adapters/servicebus/queueSender.js";
 import type { RejectedInput } from "../adapters/servicebus/rejectedStore.js";
+import { nextReschedule, RESCHEDULE_COUNT_PROPERTY, RESCHEDULED_FROM_PROPERTY } from "../domain/messages/reschedule.js";
 
 /** What the trigger knows about the delivery (the host's triggerMetadata). */
 export interface DeliveryInfo {
@@ -56,9 +57,11 @@ export interface RescheduleOptions {
 
 export const DEFAULT_MAX_RESCHEDULES = 20;
 export const DEFAULT_MAX_RESCHEDULE_DELAY_MS = 15 * 60_000;
-/** Application properties a rescheduled copy carries. */
-export const RESCHEDULE_COUNT_PROPERTY = "rescheduleCount";
-export const RESCHEDULED_FROM_PROPERTY = "rescheduledFrom";
+export {
+  RESCHEDULE_COUNT_PROPERTY,
+  RESCHEDULED_FROM_PROPERTY,
+  rescheduledMessageId,
+} from "../domain/messages/reschedule.js";
 
 export type DispatchOutcome =
   | { status: "handled"; route: string }
@@ -152,16 +155,6 @@ function applicationPropertiesFrom(raw: unknown): Record<string, string | number
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/**
- * The MessageId of the n-th rescheduled copy: `<first MessageId>-r<n>` (a hash of the first id when that would pass
- * Service Bus's 128 characters). Deterministic per attempt, so a redelivery of the same attempt that re-sends the copy
- * again is dropped by duplicate detection.
- */
-export function rescheduledMessageId(firstMessageId: string, n: number): string {
-  const id = `${firstMessageId}-r${n}`;
-  return id.length <= 128 ? id : `${sha256(firstMessageId)}-r${n}`;
-}
 
 /** Retry-After plus up to 10 % (at most 5 s) jitter, so throttled sessions do not come back at once; capped. */
 export function rescheduleDelayMs(retryAfterMs: number, random: number, maxDelayMs: number): number {
@@ -308,10 +301,9 @@ async function reschedule<M>(
     );
     throw e;
   }
-  const n = done + 1;
   const { body } = originalBody(spec.body);
   const first = delivery.rescheduledFrom ?? delivery.messageId ?? `sha256-${sha256(body)}`;
-  const messageId = rescheduledMessageId(first, n);
+  const { n, messageId, properties } = nextReschedule(first, done);
   const delayMs = hold
     ? retryAfterMs
     : rescheduleDelayMs(
@@ -327,11 +319,7 @@ async function reschedule<M>(
       sessionId: delivery.sessionId ?? user,
       messageId,
       scheduledEnqueueTimeUtc: at,
-      applicationProperties: {
-        ...delivery.applicationProperties,
-        [RESCHEDULE_COUNT_PROPERTY]: n,
-        [RESCHEDULED_FROM_PROPERTY]: first,
-      },
+      applicationProperties: { ...delivery.applicationProperties, ...properties },
     });
   } catch (error) {
     const se = toAppError(error);

@@ -5,11 +5,13 @@ import { confirmOutlookDelete } from "./appointments/confirmOutlookDelete.js";
 import { pullAppointments } from "./appointments/pullAppointments.js";
 import { resyncAppointments } from "./appointments/resyncAppointments.js";
 import { handleLifecycle } from "./subscriptions/handleLifecycle.js";
+import { pullTasks } from "./tasks/pullTasks.js";
 
 /** Sources without an entry are set aside by the dispatcher as "not handled by this version". */
 export function buildPullHandlers(deps: AppDeps): PullHandlers {
   return {
     MSEVENT: (message, ctx) => pullAppointments(deps, message, ctx),
+    MSTASK: (message, ctx) => pullTasks(deps, message, ctx),
     RESYNC: (message, ctx) => resyncAppointments(deps, message, ctx),
     LIFECYCLE: async (message, ctx) => void (await handleLifecycle(deps, message, ctx)),
     CONFIRMDELETE: (message, ctx) => confirmOutlookDelete(deps, message, ctx),

@@ -3,11 +3,13 @@ import type { AppDeps } from "./appDeps.js";
 import type { PushHandlers } from "./dispatchPush.js";
 import { handleAppointmentPush } from "./appointments/handleAppointmentPush.js";
 import { handleEmailPush } from "./email/sendEmail.js";
+import { handleTaskPush } from "./tasks/handleTaskPush.js";
 
 /** Kinds without an entry are set aside by the dispatcher as "not handled by this version". */
 export function buildPushHandlers(deps: AppDeps): PushHandlers {
   return {
     appointment: (message, ctx) => handleAppointmentPush(deps, message, ctx),
+    task: (message, ctx) => handleTaskPush(deps, message, ctx),
     email: (message, ctx) => handleEmailPush(deps, message, ctx),
   };
 }

@@ -1,7 +1,9 @@
 // Content fingerprints of an appointment, equal on both sides when they say the same thing (echo recognition).
-import { createHash } from "node:crypto";
 import { erpAppointmentTimes, eventNotesText } from "./appointments/erpAppointment.js";
 import type { ErpAppointment, OutlookEvent } from "./appointments/types.js";
+import { hashFields, normaliseCategory, normaliseText } from "./sync/contentHash.js";
+
+export { normaliseText } from "./sync/contentHash.js";
 
 export { graphDateTimeToInstant } from "./graphDateTime.js";
 
@@ -21,13 +23,6 @@ export interface CanonicalAppointment {
 }
 
 const FINGERPRINT_VERSION = 1;
-
-/** Whitespace-insensitive form of a text: CRLF, tabs, non-breaking spaces and runs of spaces → one space; trimmed. */
-export function normaliseText(text: string | undefined | null): string {
-  return (text ?? "").replace(/[\s\u00a0]+/g, " ").trim();
-}
-
-const normaliseCategory = (c: string | undefined | null) => normaliseText(c).toLowerCase();
 
 function times(allDay: boolean, start: Date, end: Date): { start: string; end: string } {
   if (allDay) return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
@@ -60,7 +55,7 @@ export function canonicalFromOutlook(e: OutlookEvent): CanonicalAppointment {
 /** sha256 (hex) of the canonical content, as a JSON array in a fixed order (so key order can never matter). */
 export function fingerprintOf(c: CanonicalAppointment): string {
   const ordered = [FINGERPRINT_VERSION, c.subject, c.allDay, c.start, c.end, c.location, c.notes, c.category];
-  return createHash("sha256").update(JSON.stringify(ordered), "utf8").digest("hex");
+  return hashFields(ordered);
 }
 
 /** Fingerprint of an ERP appointment (PermanentError naming the field if its dates are unusable). */

@@ -331,11 +331,11 @@ describe("email after an ambiguous Graph failure (the mail may have gone out)", 
 
     await handleEmailPush(deps, m, ctx(pushMessageId(m)));
     expect(countOf(SEND_MAIL) - sendMails).toBe(1);
-    expect(scheduled.map((x) => x.messageId)).toEqual([`${pushMessageId(m)}-retry-1`]);
+    expect(scheduled.map((x) => x.messageId)).toEqual([`${pushMessageId(m)}-r1`]);
     expect(outcomes(m.messageKey)).toEqual([]);
     await vi.waitFor(() => expect(rig.sim.sentMail(upn("ambiguous"))).toHaveLength(1), { timeout: 5000 });
 
-    await handleEmailPush(deps, m, ctx(`${pushMessageId(m)}-retry-1`));
+    await handleEmailPush(deps, m, ctx(`${pushMessageId(m)}-r1`));
     const sent = rig.sim.sentMail(upn("ambiguous"));
     expect(sent).toHaveLength(1);
     expect(countOf(SEND_MAIL) - sendMails).toBe(1);
@@ -428,7 +428,7 @@ describe("email FAILED after a draft was made", () => {
 });
 
 describe("email throttling and spacing (a scheduled copy of the push message, never a sleep in the function)", () => {
-  const RETRY = (m: Email, n: number) => `${pushMessageId(m)}-retry-${n}`;
+  const RETRY = (m: Email, n: number) => `${pushMessageId(m)}-r${n}`;
 
   it("429 on sendMail → tried once, the handler returns without sleeping, a copy Retry-After later sends it once", async () => {
     rig.sim.injectFault({ path: /sendMail$/, mailbox: upn("throttle"), status: 429, retryAfterSeconds: 2, times: 1 });

@@ -397,4 +397,15 @@ export class GraphGateway {
       throw error;
     }
   }
+
+  // ── To Do, for the task sync (issue 11) ────────────────────────────────────────────────────────────────────
+
+  /** Every task of a list with its linkedResources (pages followed), e.g. to find the one carrying an ERP key. */
+  async listTasks(mailbox: string, listId: string): Promise<TodoTask[]> {
+    const schema = collectionSchema(todoTaskSchema);
+    return this.listAll(mailbox, `${this.tasksPath(mailbox, listId)}${query({ $expand: "linkedResources" })}`, (b) => {
+      const page = parseGraph(schema, b, "todoTask collection");
+      return { value: page.value, ...(page["@odata.nextLink"] ? { next: page["@odata.nextLink"] } : {}) };
+    });
+  }
 }

@@ -1,106 +1,24 @@
-// Links table rows ⇄ the domain's appointment Link (a pending Outlook-born link has hsaRef null), and loading them.
-import type { Link as LinkRow, LinkInput } from "../../adapters/tables/linksTable.js";
-import type { Link, LinkState } from "../../domain/appointments/types.js";
-import { AppError } from "../../domain/errors.js";
-import type { AppDeps } from "../appDeps.js";
+// The appointment links: the shared link storage (sync/links) bound to the appointment kind.
+import type { Link } from "../../domain/sync/link.js";
+import { allLinksOf, linkOfErpKey, linksOfOutlookIds, type LinkDeps } from "../sync/links.js";
 
-/**
- * The Links table keys every row by its ERP key, which an Outlook-born item does not have until the ERP answers its
- * CREATE. Such a pending link is stored under this stand-in hsaRef (one per event, so pending links never collide).
- */
-export const PENDING_HSAREF_PREFIX = "~pending~";
-
-export const pendingHsaRef = (outlookId: string): string => `${PENDING_HSAREF_PREFIX}${outlookId}`;
-
-const isPendingHsaRef = (hsaRef: string): boolean => hsaRef.startsWith(PENDING_HSAREF_PREFIX);
-
-const toState = (state: string | undefined): LinkState | undefined =>
-  state === "outlookDeleted" || state === "recreating" ? state : undefined;
-
-const toDate = (iso: string | undefined): Date | undefined => {
-  const d = iso ? new Date(iso) : undefined;
-  return d && !Number.isNaN(d.getTime()) ? d : undefined;
-};
-
-/** A stored link as the domain sees it (fingerprints and changeKey "" when never recorded). */
-export function toDomainLink(row: LinkRow): Link {
-  const synced = row.lastSyncedAt ? new Date(row.lastSyncedAt) : new Date(0);
-  const erpModifiedAt = toDate(row.erpModifiedAt);
-  const state = toState(row.state);
-  const erpDeleteDue = state === "outlookDeleted" ? toDate(row.erpDeleteDue) : undefined;
-  return {
-    ...(erpModifiedAt ? { erpModifiedAt } : {}),
-    ...(state ? { state } : {}),
-    ...(erpDeleteDue ? { erpDeleteDue } : {}),
-    version: row.version,
-    user: row.user,
-    kco: row.kco,
-    hsaRef: isPendingHsaRef(row.hsaRef) ? null : row.hsaRef,
-    outlookId: row.outlookId,
-    erpFingerprint: row.erpFingerprint ?? "",
-    outlookFingerprint: row.outlookFingerprint ?? "",
-    outlookChangeKey: row.outlookChangeKey ?? "",
-    lastSyncedAt: Number.isNaN(synced.getTime()) ? new Date(0) : synced,
-  };
-}
-
-/** The table row for a domain link (a null hsaRef becomes the pending stand-in). */
-export function toLinkInput(link: Link): LinkInput {
-  return {
-    user: link.user,
-    kind: "appointment",
-    kco: link.kco,
-    hsaRef: link.hsaRef ?? pendingHsaRef(link.outlookId),
-    outlookId: link.outlookId,
-    erpFingerprint: link.erpFingerprint,
-    outlookFingerprint: link.outlookFingerprint,
-    outlookChangeKey: link.outlookChangeKey,
-    lastSyncedAt: link.lastSyncedAt.toISOString(),
-    ...(link.erpModifiedAt ? { erpModifiedAt: link.erpModifiedAt.toISOString() } : {}),
-    ...(link.state ? { state: link.state } : {}),
-    ...(link.state === "outlookDeleted" && link.erpDeleteDue ? { erpDeleteDue: link.erpDeleteDue.toISOString() } : {}),
-  };
-}
-
-type LinkDeps = Pick<AppDeps, "links">;
-
-/** Saves a link; with `expectedVersion`, only over an unchanged row (else TransientError "etag_conflict"). */
-export async function saveLink(deps: LinkDeps, link: Link, expectedVersion?: string): Promise<Link> {
-  return toDomainLink(await deps.links.save(toLinkInput(link), expectedVersion));
-}
-
-/** A concurrent writer changed the link between our read and our conditional write. */
-export const isLinkRace = (e: unknown): boolean => e instanceof AppError && e.code === "etag_conflict";
+export {
+  isLinkRace,
+  PENDING_HSAREF_PREFIX,
+  pendingHsaRef,
+  removeLink,
+  saveLink,
+  toDomainLink,
+  toLinkInput,
+} from "../sync/links.js";
 
 /** The appointment link of an ERP key, as stored now. */
-export async function linkByErpKey(deps: LinkDeps, user: string, kco: string, hsaRef: string) {
-  const row = await deps.links.getByErpKey(user, "appointment", kco, hsaRef);
-  return row ? toDomainLink(row) : undefined;
-}
-
-/** Removes a link (both rows); a link already gone is fine. */
-export async function removeLink(deps: LinkDeps, link: Link): Promise<void> {
-  await deps.links.remove(link.user, "appointment", link.kco, link.hsaRef ?? pendingHsaRef(link.outlookId));
-}
+export const linkByErpKey = (deps: LinkDeps, user: string, kco: string, hsaRef: string): Promise<Link | undefined> =>
+  linkOfErpKey(deps, "appointment", user, kco, hsaRef);
 
 /** The appointment links of the given Outlook ids (one point read each), by Outlook id. */
-export async function linksByOutlookIds(
-  deps: LinkDeps,
-  user: string,
-  outlookIds: Iterable<string>,
-): Promise<Map<string, Link>> {
-  const ids = [...new Set(outlookIds)].filter((id) => id !== "");
-  const out = new Map<string, Link>();
-  const chunk = 16;
-  for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await Promise.all(ids.slice(i, i + chunk).map((id) => deps.links.getByOutlookId(user, id)));
-    for (const row of rows) if (row && row.kind === "appointment") out.set(row.outlookId, toDomainLink(row));
-  }
-  return out;
-}
+export const linksByOutlookIds = (deps: LinkDeps, user: string, outlookIds: Iterable<string>) =>
+  linksOfOutlookIds(deps, "appointment", user, outlookIds);
 
 /** Every appointment link of a user, by Outlook id (one partition query). */
-export async function allAppointmentLinks(deps: LinkDeps, user: string): Promise<Map<string, Link>> {
-  const rows = await deps.links.listByUser(user, "appointment");
-  return new Map(rows.map((row) => [row.outlookId, toDomainLink(row)]));
-}
+export const allAppointmentLinks = (deps: LinkDeps, user: string) => allLinksOf(deps, "appointment", user);

@@ -1,10 +1,11 @@
-// The link row as the arbiter between the push and pull workers of one item (they run in different sessions, so nothing
+// The link row (of any kind) as the arbiter between the push and pull workers of one item (different sessions: nothing
 // else orders them): ETag-conditional writes of a tombstone (pending during the erp-wins grace, then committed: "DELETE
 // sent to the ERP") and a "recreating" intent.
 import type { Link } from "../../domain/appointments/types.js";
 import { TransientError } from "../../domain/errors.js";
 import type { AppDeps } from "../appDeps.js";
-import { isLinkRace, linkByErpKey, saveLink, toDomainLink } from "./appointmentLinks.js";
+import { kindOfLink } from "../../domain/sync/link.js";
+import { isLinkRace, linkOfErpKey, saveLink, toDomainLink } from "../sync/links.js";
 
 type ArbiterDeps = Pick<AppDeps, "links">;
 
@@ -13,7 +14,7 @@ const ATTEMPTS = 5;
 /** The link of this Outlook event as stored now (undefined when the event is no longer linked). */
 async function currentOf(deps: ArbiterDeps, link: Link): Promise<Link | undefined> {
   const row = await deps.links.getByOutlookId(link.user, link.outlookId);
-  return row && row.kind === "appointment" ? toDomainLink(row) : undefined;
+  return row && row.kind === kindOfLink(link) ? toDomainLink(row) : undefined;
 }
 
 /**
@@ -81,7 +82,9 @@ export async function beginRecreate(deps: ArbiterDeps, link: Link, now: Date): P
   } catch (error) {
     if (!isLinkRace(error)) throw error;
   }
-  const fresh = link.hsaRef ? await linkByErpKey(deps, link.user, link.kco, link.hsaRef) : await currentOf(deps, link);
+  const fresh = link.hsaRef
+    ? await linkOfErpKey(deps, kindOfLink(link), link.user, link.kco, link.hsaRef)
+    : await currentOf(deps, link);
   if (fresh?.state === "outlookDeleted" && !fresh.erpDeleteDue) return "tombstoned";
   throw new TransientError("conflict_retry", `link of ${link.kco}/${link.hsaRef ?? "?"} changed before re-creating`);
 }
@@ -97,6 +100,8 @@ export async function finishRecreate(deps: ArbiterDeps, intent: Link, next: Link
   } catch (error) {
     if (!isLinkRace(error)) throw error;
   }
-  const fresh = intent.hsaRef ? await linkByErpKey(deps, intent.user, intent.kco, intent.hsaRef) : undefined;
+  const fresh = intent.hsaRef
+    ? await linkOfErpKey(deps, kindOfLink(intent), intent.user, intent.kco, intent.hsaRef)
+    : undefined;
   return fresh && fresh.outlookId === next.outlookId && fresh.state === undefined ? "done" : "lost";
 }

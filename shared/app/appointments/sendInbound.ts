@@ -1,7 +1,6 @@
 // Builds and checks appointment messages for the ERP (erp-inbound); shared/app/sendInbound.ts sends them.
 import { PermanentError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
-import { parseInboundMessage } from "../../domain/messages/parseMessage.js";
 import type { PullDecision } from "../../domain/appointments/pullPlan.js";
 
 export type InboundDecision = Extract<PullDecision, { type: "inbound" }>;
@@ -21,9 +20,4 @@ export function inboundFromDecision(user: string, d: InboundDecision): InboundMe
   return { ...base, op: d.op, data: d.data };
 }
 
-/** Checks a message against the erp-inbound contract; PermanentError naming the field when it does not fit. */
-export function checkInbound(message: InboundMessage): InboundMessage {
-  const parsed = parseInboundMessage(message);
-  if (!parsed.ok) throw new PermanentError("invalid_inbound_message", `erp-inbound message: ${parsed.reason}`);
-  return message;
-}
+export { checkInbound } from "../sync/checkInbound.js";

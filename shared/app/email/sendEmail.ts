@@ -14,7 +14,8 @@ import { UPLOAD_CHUNK_BYTES } from "../../adapters/graph/graphGateway.js";
 import { MailSendLogTable } from "../../adapters/tables/mailSendLogTable.js";
 import { SentMailTable, type SentMailRecord } from "../../adapters/tables/sentMailTable.js";
 import type { AppDeps } from "../appDeps.js";
-import type { HandlerContext } from "../dispatchMessage.js";
+import type { DeliveryInfo, HandlerContext } from "../dispatchMessage.js";
+import { nextReschedule } from "../../domain/messages/reschedule.js";
 import {
   attachmentProblem,
   deliveryMode,
@@ -71,11 +72,12 @@ export function emailStoresFor(deps: Pick<AppDeps, "config">): Promise<EmailStor
 /** Delay before a scheduled retry when Graph gave no Retry-After: 10 s, 20 s, 40 s … at most 10 min. */
 export const retryBackoffMs = (retry: number) => Math.min(10_000 * 2 ** Math.max(0, retry - 1), 600_000);
 
-/** The messageId of the n-th scheduled copy of a push message (a fresh id, so duplicate detection keeps it). */
-export function retryMessageId(message: EmailMessage, currentMessageId: string | undefined): string {
-  const m = /-retry-(\d+)$/.exec(currentMessageId ?? "");
-  return `${pushMessageId(message)}-retry-${m ? Number(m[1]) + 1 : 1}`;
-}
+/**
+ * The next scheduled copy of an email push: the queues' one reschedule scheme (`<push MessageId>-r<n>`, counted by the
+ * copy's `rescheduleCount` property), so the dispatcher and the email use case never mint two ids for one attempt.
+ */
+export const emailReschedule = (message: EmailMessage, delivery: Pick<DeliveryInfo, "rescheduleCount">) =>
+  nextReschedule(pushMessageId(message), delivery.rescheduleCount);
 
 const SCHEDULE_MARGIN_MS = 500;
 
@@ -141,11 +143,12 @@ export async function handleEmailPush(
   };
 
   const scheduleCopy = async (at: number, why: string) => {
-    const messageId = retryMessageId(message, ctx.delivery.messageId);
+    const { messageId, properties } = emailReschedule(message, ctx.delivery);
     await deps.queues.send(deps.config.pushQueue, message, {
       sessionId: user,
       messageId,
       scheduledEnqueueTimeUtc: new Date(at),
+      applicationProperties: { ...ctx.delivery.applicationProperties, ...properties },
     });
     ctx.log.warn(`email ${messageKey} (${user}): ${why}; scheduled ${messageId} for ${new Date(at).toISOString()}`);
   };

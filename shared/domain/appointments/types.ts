@@ -56,35 +56,7 @@ export interface InboundAppointmentData {
   notes: string;
 }
 
-/** One row of the Links table: an ERP appointment ⇄ an Outlook event, with each side's last-synced fingerprint. */
-export interface Link {
-  user: string;
-  kco: string;
-  /** null while a CREATE sent to the ERP awaits its answer (the ERP pushes the new record back with outlookId). */
-  hsaRef: string | null;
-  outlookId: string;
-  erpFingerprint: string;
-  outlookFingerprint: string;
-  /** Last known changeKey of the event ("" when unknown). */
-  outlookChangeKey: string;
-  lastSyncedAt: Date;
-  /** The newest ERP `modifiedAt` applied through this link (a push older than it is stale). */
-  erpModifiedAt?: Date | undefined;
-  /**
-   * undefined = live. "outlookDeleted": a tombstone — the event was deleted in Outlook and the ERP is (being) sent
-   * DELETE; nothing re-creates it. "recreating": the push side is re-creating the deleted event (erp-wins).
-   */
-  state?: LinkState | undefined;
-  /**
-   * With state "outlookDeleted" under erp-wins: the tombstone is pending until this instant (the ERP has not been sent
-   * DELETE yet, and an ERP change arriving meanwhile re-creates the event). Absent on a tombstone = DELETE committed.
-   */
-  erpDeleteDue?: Date | undefined;
-  /** The row's concurrency token when read from the table (ETag-conditional writes pass it back). */
-  version?: string | undefined;
-}
-
-export type LinkState = "outlookDeleted" | "recreating";
+export type { Link, LinkState } from "../sync/link.js";
 
 /** An ERP action type (ActionTypes table: PK company, RK code). */
 export interface ActionType {
@@ -102,5 +74,4 @@ export interface UserSwitches {
   tasksFromOutlook?: boolean;
 }
 
-/** newest-wins: the ERP's `modifiedAt` against Outlook's `lastModifiedDateTime` (see conflict.ts). */
-export type ConflictRule = "erp-wins" | "outlook-wins" | "newest-wins";
+export type { ConflictRule } from "../sync/conflictRule.js";

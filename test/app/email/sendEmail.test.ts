@@ -1,6 +1,6 @@
-// Pure helpers of the email use case: the scheduled copy's MessageId and the backoff without Retry-After.
+// Pure helpers of the email use case: the scheduled copy's MessageId (shared scheme) and the backoff without Retry-After.
 import { describe, expect, it } from "vitest";
-import { retryBackoffMs, retryMessageId } from "../../../shared/app/email/sendEmail.js";
+import { emailReschedule, retryBackoffMs } from "../../../shared/app/email/sendEmail.js";
 import { pushMessageId } from "../../../shared/domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../../shared/domain/messages/pushMessage.js";
 
@@ -13,15 +13,16 @@ const m: PushMessageOf<"email"> = {
 };
 const base = pushMessageId(m);
 
-describe("retryMessageId", () => {
+describe("emailReschedule (the queues' one reschedule scheme)", () => {
   it.each([
-    [undefined, `${base}-retry-1`],
-    [base, `${base}-retry-1`],
-    [`${base}-retry-1`, `${base}-retry-2`],
-    [`${base}-retry-41`, `${base}-retry-42`],
-    ["something-the-erp-chose", `${base}-retry-1`],
-  ])("after %s → %s (fits Service Bus' 128 characters)", (current, want) => {
-    expect(retryMessageId(m, current)).toBe(want);
+    [undefined, `${base}-r1`, 1],
+    [0, `${base}-r1`, 1],
+    [1, `${base}-r2`, 2],
+    [41, `${base}-r42`, 42],
+  ])("after %s reschedules → %s (fits Service Bus' 128 characters)", (count, want, n) => {
+    const next = emailReschedule(m, { rescheduleCount: count });
+    expect(next.messageId).toBe(want);
+    expect(next.properties).toEqual({ rescheduleCount: n, rescheduledFrom: base });
     expect(want.length).toBeLessThanOrEqual(128);
   });
 });
