@@ -2,16 +2,15 @@
 // what the admin page's buttons do, with the same access check as the page and the admin use cases behind them.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { z } from "zod";
-import { replayRejected } from "../shared/adapters/servicebus/rejectedStore.js";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
 import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
 import { deleteSubscriptions } from "../shared/app/admin/deleteSubscriptions.js";
 import { profileTest } from "../shared/app/admin/profileTest.js";
 import { refreshUser } from "../shared/app/admin/refreshUser.js";
+import { replayRejected } from "../shared/app/admin/replayRejected.js";
 import { pageAccessFor, refusal } from "../shared/app/adminPage/pageRequest.js";
 import { saveSwitches } from "../shared/app/adminPage/saveSwitches.js";
-import { PermanentError } from "../shared/domain/errors.js";
 
 export const adminPageActionRoute = {
   name: "adminPageAction",
@@ -32,6 +31,7 @@ const actionParams = adminUserParams.extend({
 const replayBody = z.object({
   queue: z.string({ error: "expected the queue name" }).min(1, "expected the queue name"),
   id: z.string({ error: "expected the rejected message's id" }).min(1, "expected the rejected message's id"),
+  dryRun: z.boolean({ error: "expected true or false" }).optional(),
 });
 
 async function body(request: HttpRequest): Promise<unknown> {
@@ -95,23 +95,23 @@ export async function runAdminPageAction(
 export async function runAdminPageReplay(
   request: HttpRequest,
   context: InvocationContext,
-  deps: Pick<AppDeps, "config" | "now" | "rejected" | "queues">,
+  deps: Pick<AppDeps, "config" | "rejected" | "queues">,
 ): Promise<HttpResponseInit> {
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, false);
   const input = parseAdminInput(replayBody, await body(request));
   if (!input.ok) return failureResponse({ kind: "bad_request", reason: input.reason });
+  const { queue, id, dryRun } = input.data;
   try {
-    const r = await replayRejected(deps.rejected, deps.queues, input.data.queue, input.data.id, deps.now());
-    context.info(`admin page: ${access.who} replayed ${input.data.id} to ${input.data.queue}`);
-    return ok(`Replayed to ${input.data.queue} as MessageId ${r.messageId}`, r);
+    // The same use case as the admin route and `npm run replay`: checked against today's parser, row removed.
+    const r = await replayRejected(deps, { queue, id, dryRun: dryRun ?? false });
+    if (!r.ok) return failureResponse(r.failure);
+    const v = r.value;
+    if (v.dryRun) return ok(`Check: ${id} would be accepted (${v.route}, session ${v.sessionId})`, { result: v });
+    context.info(`admin page: ${access.who} replayed ${id} to ${queue} as ${v.replayMessageId}`);
+    return ok(`Replayed to ${queue} as MessageId ${v.replayMessageId}; the row is removed`, { result: v });
   } catch (error) {
-    if (error instanceof PermanentError)
-      return {
-        status: error.code === "rejected-not-found" ? 404 : 409,
-        jsonBody: { error: error.code, reason: error.message },
-      };
-    return unexpectedResponse(error, context, `replay of ${input.data.id}`);
+    return unexpectedResponse(error, context, `replay of ${id}`);
   }
 }
 

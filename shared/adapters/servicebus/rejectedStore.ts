@@ -1,11 +1,11 @@
 // The `Rejected` table: queue messages set aside (invalid or permanently failing) with their original body and the
-// reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue.
+// reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue
+// (shared/app/admin/replayRejected.ts).
 import { createHash } from "node:crypto";
 import type { TableEntityResult } from "@azure/data-tables";
-import { PermanentError, TransientError } from "../../domain/errors.js";
+import { TransientError } from "../../domain/errors.js";
 import { encodeKeyPart } from "../tables/keys.js";
 import { createTableClient, type TableStoreOptions } from "../tables/tableClients.js";
-import type { QueueSender } from "./queueSender.js";
 
 /**
  * Size limits. Azure Tables stores strings as UTF-16: a string property holds at most 64 KiB (32K code units) and a
@@ -47,16 +47,12 @@ export interface RejectedRow extends RejectedInput {
   /** Row key: the (encoded) MessageId, or `sha256-…` of the body when there is none. */
   id: string;
   rejectedAt: Date;
-  replayCount: number;
-  replayedAt: Date | undefined;
-  replayMessageId: string | undefined;
 }
 
 export interface RejectedStore {
   save(entry: RejectedInput, now?: Date): Promise<RejectedRow>;
   list(options?: { queue?: string }): Promise<RejectedRow[]>;
   get(queue: string, id: string): Promise<RejectedRow | undefined>;
-  markReplayed(row: RejectedRow, replayMessageId: string, at: Date): Promise<void>;
   /** Deletes the row (after a replay); false when it was already gone. */
   remove(queue: string, id: string): Promise<boolean>;
 }
@@ -109,9 +105,6 @@ function toEntity(row: RejectedRow): Entity {
     bodyLength: row.body.length,
     bodyParts: Math.max(chunks.length, 1),
     body: chunks[0] ?? "",
-    replayCount: row.replayCount,
-    replayedAt: row.replayedAt,
-    replayMessageId: row.replayMessageId,
     applicationProperties:
       row.applicationProperties && Object.keys(row.applicationProperties).length
         ? cut(JSON.stringify(row.applicationProperties), REASON_MAX_CHARS)
@@ -156,9 +149,6 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): RejectedRow 
     reason: str(e.reason) ?? "",
     body,
     bodyEncoding: e.bodyEncoding === "json" ? "json" : "text",
-    replayCount: typeof e.replayCount === "number" ? e.replayCount : 0,
-    replayedAt: date(e.replayedAt),
-    replayMessageId: str(e.replayMessageId),
     ...(propertiesFrom(e.applicationProperties)
       ? { applicationProperties: propertiesFrom(e.applicationProperties) }
       : {}),
@@ -179,21 +169,8 @@ export function createRejectedStore(options: RejectedStoreOptions): RejectedStor
 
   return {
     async save(entry, now = new Date()) {
-      const row: RejectedRow = {
-        ...entry,
-        id: idFor(entry),
-        rejectedAt: now,
-        replayCount: 0,
-        replayedAt: undefined,
-        replayMessageId: undefined,
-      };
+      const row: RejectedRow = { ...entry, id: idFor(entry), rejectedAt: now };
       const t = await table();
-      const existing = await this.get(entry.queue, row.id);
-      if (existing) {
-        row.replayCount = existing.replayCount;
-        row.replayedAt = existing.replayedAt;
-        row.replayMessageId = existing.replayMessageId;
-      }
       await t.upsertEntity(toEntity(row), "Replace");
       return row;
     },
@@ -218,20 +195,6 @@ export function createRejectedStore(options: RejectedStoreOptions): RejectedStor
       }
     },
 
-    async markReplayed(row, replayMessageId, at) {
-      const t = await table();
-      await t.updateEntity(
-        {
-          partitionKey: encodeKeyPart(row.queue),
-          rowKey: row.id,
-          replayCount: row.replayCount + 1,
-          replayedAt: at,
-          replayMessageId,
-        },
-        "Merge",
-      );
-    },
-
     async remove(queue, id) {
       const t = await table();
       try {
@@ -243,29 +206,4 @@ export function createRejectedStore(options: RejectedStoreOptions): RejectedStor
       }
     },
   };
-}
-
-/**
- * Re-sends a rejected message's original body to its queue (same SessionId, a new MessageId so duplicate detection
- * does not drop it) and records the replay on the row. Fix the cause first (e.g. deploy the handler for the kind).
- * Kept for existing callers; the admin route and `npm run replay` use shared/app/admin/replayRejected.ts, which
- * also checks the body against the current parser, sends the application properties and removes the row.
- */
-export async function replayRejected(
-  store: RejectedStore,
-  sender: QueueSender,
-  queue: string,
-  id: string,
-  now: Date = new Date(),
-): Promise<{ messageId: string }> {
-  const row = await store.get(queue, id);
-  if (!row) throw new PermanentError("rejected-not-found", `no rejected message ${id} for queue ${queue}`);
-  if (!row.sessionId)
-    throw new PermanentError("rejected-no-session", `rejected message ${id} has no SessionId to replay with`);
-  const base = `${row.messageId ?? row.id}-replay-${row.replayCount + 1}`;
-  const messageId = base.length <= 128 ? base : `replay-${createHash("sha256").update(base).digest("hex")}`;
-  // The original bytes as text: sent as they are (a JSON body stays byte-identical to what the handler stored).
-  await sender.send(queue, row.body, { sessionId: row.sessionId, messageId });
-  await store.markReplayed(row, messageId, now);
-  return { messageId };
 }

@@ -1,7 +1,7 @@
 // Admin use case: the messages set aside in the Rejected table (one queue or all), newest first, with why each was.
 import type { RejectedRow } from "../../adapters/servicebus/rejectedStore.js";
 import { failed, succeeded, type AdminOutcome } from "./adminOutcome.js";
-import { queueProblem, type ReplayDeps } from "./replayRejected.js";
+import { queueProblem, REPLAY_OF_PROPERTY, type ReplayDeps } from "./replayRejected.js";
 
 export interface RejectedView {
   queue: string;
@@ -16,7 +16,8 @@ export interface RejectedView {
   bodyLength: number;
   /** The first 500 characters of the body as received. */
   bodyPreview: string;
-  replayCount: number;
+  /** The MessageId of the message this one is a replayed copy of (set aside again), else null. */
+  replayOf: string | null;
 }
 
 export interface RejectedList {
@@ -26,6 +27,12 @@ export interface RejectedList {
 }
 
 const PREVIEW_CHARS = 500;
+
+/** A replayed copy carries the MessageId it replays (application property `replayOf`). */
+export function replayOfRow(row: RejectedRow): string | null {
+  const v = row.applicationProperties?.[REPLAY_OF_PROPERTY];
+  return typeof v === "string" ? v : null;
+}
 
 export const rejectedView = (row: RejectedRow): RejectedView => ({
   queue: row.queue,
@@ -38,7 +45,7 @@ export const rejectedView = (row: RejectedRow): RejectedView => ({
   deliveryCount: row.deliveryCount ?? null,
   bodyLength: row.body.length,
   bodyPreview: row.body.length > PREVIEW_CHARS ? `${row.body.slice(0, PREVIEW_CHARS)}…` : row.body,
-  replayCount: row.replayCount,
+  replayOf: replayOfRow(row),
 });
 
 /** `queue` must be one the app consumes (400 naming `queue` otherwise); without it, every queue's rows. */

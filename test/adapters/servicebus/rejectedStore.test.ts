@@ -1,4 +1,5 @@
-// The Rejected table on Azurite: rows keep the original body (chunked when long) and reason; replay re-sends the body.
+// The Rejected table on Azurite: rows keep the original body (chunked when long) and reason; the replay use case is tested in
+// test/functions/adminReplay.test.ts.
 import { describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import {
@@ -6,10 +7,8 @@ import {
   createRejectedStore,
   REASON_MAX_CHARS,
   REJECTED_BODY_MAX_CHARS,
-  replayRejected,
   type RejectedInput,
 } from "../../../shared/adapters/servicebus/rejectedStore.js";
-import { useAppServiceBus } from "../../harness/useAppServiceBus.js";
 
 const connectionString = inject("storageConnectionString");
 const store = createRejectedStore({ connectionString, tablePrefix: "rejstore" });
@@ -32,7 +31,6 @@ function entityBytes(e: Record<string, unknown>): number {
   }
   return size;
 }
-const bus = useAppServiceBus();
 
 const entry = (over: Partial<RejectedInput> = {}): RejectedInput => ({
   queue: "msgraph-push",
@@ -63,7 +61,6 @@ describe("Rejected table", () => {
       code: "invalid-message",
       reason: "data.start: expected ISO 8601 date-time with offset",
       bodyEncoding: "text",
-      replayCount: 0,
     });
     expect(row?.body).toBe(long);
     expect(row?.rejectedAt.toISOString()).toBe("2026-11-30T05:00:00.000Z");
@@ -77,29 +74,6 @@ describe("Rejected table", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.deliveryCount).toBe(2);
     expect(rows[0]?.id).not.toMatch(/[/?#]/);
-  });
-
-  it("replays a row: the original body goes back to its queue and session under a new MessageId", async () => {
-    const body = '{"kind":"task","op":"UPDATE","user":"RP"}';
-    const row = await store.save(entry({ queue: "msgraph-push", messageId: "to-replay", sessionId: "RP", body }));
-    const first = await replayRejected(store, bus.sender, "msgraph-push", row.id);
-    const second = await replayRejected(store, bus.sender, "msgraph-push", row.id);
-    expect([first.messageId, second.messageId]).toEqual(["to-replay-replay-1", "to-replay-replay-2"]);
-    const sent = bus.standIn
-      .queue("msgraph-push")
-      .messages()
-      .filter((m) => m.messageId?.startsWith("to-replay-replay-"));
-    expect(sent.map((m) => [m.sessionId, m.body.toString("utf8")])).toEqual([
-      ["RP", body],
-      ["RP", body],
-    ]);
-    expect(await store.get("msgraph-push", row.id)).toMatchObject({
-      replayCount: 2,
-      replayMessageId: "to-replay-replay-2",
-    });
-    await expect(replayRejected(store, bus.sender, "msgraph-push", "nope")).rejects.toMatchObject({
-      code: "rejected-not-found",
-    });
   });
 
   it("keeps the application properties, and remove deletes the row once", async () => {
