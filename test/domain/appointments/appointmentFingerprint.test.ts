@@ -1,17 +1,17 @@
 // Fingerprints: equal across ERP and Outlook for the same content (echo both ways), different when content differs.
 import { describe, expect, it } from "vitest";
-import { inboundDataFromEvent } from "../../shared/domain/appointments/erpAppointment.js";
-import { eventBodyFromErp } from "../../shared/domain/appointments/eventBody.js";
-import { parseGraphEvent } from "../../shared/domain/appointments/graphEvent.js";
-import type { ErpAppointment } from "../../shared/domain/appointments/types.js";
 import {
   canonicalFromErp,
   erpAppointmentFingerprint,
-  normaliseText,
   outlookEventFingerprint,
-} from "../../shared/domain/fingerprint.js";
-import { rawEvent } from "./appointments/rawEvent.js";
-import { sampleErpAppointment } from "./appointments/sampleErpAppointment.js";
+} from "../../../shared/domain/appointments/appointmentFingerprint.js";
+import { inboundDataFromEvent } from "../../../shared/domain/appointments/erpAppointment.js";
+import { eventBodyFromErp } from "../../../shared/domain/appointments/eventBody.js";
+import { parseGraphEvent } from "../../../shared/domain/appointments/graphEvent.js";
+import type { ErpAppointment } from "../../../shared/domain/appointments/types.js";
+import { normaliseText } from "../../../shared/domain/sync/contentHash.js";
+import { rawEvent } from "./rawEvent.js";
+import { sampleErpAppointment } from "./sampleErpAppointment.js";
 
 const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment =>
   sampleErpAppointment({ notes: "Bring boots\r\nand a helmet", ...overrides });
