@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConflictRule } from "../../../shared/domain/sync/conflictRule.js";
 import { decideItemDrift, type DriftAction } from "../../../shared/domain/sync/drift.js";
-import type { Link } from "../../../shared/domain/sync/link.js";
+import { kindField, type Link } from "../../../shared/domain/sync/link.js";
 import {
   decidePulledItem,
   decideRemovedItem,
@@ -55,7 +55,7 @@ export function describeKindContract<E extends ErpItem, O extends OutlookItem, B
   const erp = f.erp();
   const outlook = f.written(erp, "O-1", "ck1");
   const link = (over: Partial<Link> = {}): Link => ({
-    ...(kind.name === "appointment" ? {} : { kind: kind.name }),
+    ...kindField(kind.name),
     user: USER,
     kco: erp.kco,
     hsaRef: erp.hsaRef,
