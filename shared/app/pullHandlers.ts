@@ -1,7 +1,7 @@
 // The msgraph-pull handler registry: one use case per source, each given the app's dependencies.
 import type { AppDeps } from "./appDeps.js";
 import type { PullHandlers } from "./dispatchPull.js";
-import { confirmOutlookDelete } from "./appointments/confirmOutlookDelete.js";
+import { confirmOutlookDelete } from "./sync/confirmOutlookDelete.js";
 import { pullAppointments } from "./appointments/pullAppointments.js";
 import { resyncAppointments } from "./appointments/resyncAppointments.js";
 import { handleLifecycle } from "./subscriptions/handleLifecycle.js";

@@ -1,4 +1,5 @@
 // The appointment links: the shared link storage (sync/links) bound to the appointment kind.
+import { appointmentKind } from "../../domain/appointments/appointmentKind.js";
 import type { Link } from "../../domain/sync/link.js";
 import { allLinksOf, linkOfErpKey, linksOfOutlookIds, type LinkDeps } from "../sync/links.js";
 
@@ -14,11 +15,11 @@ export {
 
 /** The appointment link of an ERP key, as stored now. */
 export const linkByErpKey = (deps: LinkDeps, user: string, kco: string, hsaRef: string): Promise<Link | undefined> =>
-  linkOfErpKey(deps, "appointment", user, kco, hsaRef);
+  linkOfErpKey(deps, appointmentKind.name, user, kco, hsaRef);
 
 /** The appointment links of the given Outlook ids (one point read each), by Outlook id. */
 export const linksByOutlookIds = (deps: LinkDeps, user: string, outlookIds: Iterable<string>) =>
-  linksOfOutlookIds(deps, "appointment", user, outlookIds);
+  linksOfOutlookIds(deps, appointmentKind.name, user, outlookIds);
 
 /** Every appointment link of a user, by Outlook id (one partition query). */
-export const allAppointmentLinks = (deps: LinkDeps, user: string) => allLinksOf(deps, "appointment", user);
+export const allAppointmentLinks = (deps: LinkDeps, user: string) => allLinksOf(deps, appointmentKind.name, user);

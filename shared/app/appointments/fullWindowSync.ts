@@ -4,8 +4,10 @@ import type { StoredSubscription } from "../../adapters/tables/subscriptionsTabl
 import { TransientError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import { windowToIso } from "../../domain/window.js";
+import { describeEffects, type PullRun } from "../sync/planPullRound.js";
+import { pullRound } from "../sync/pullRound.js";
 import { allAppointmentLinks } from "./appointmentLinks.js";
-import { commitPull, describeEffects, planPull, rawDeltaItem, type AppointmentRun } from "./planPull.js";
+import { appointmentPull, rawDeltaItem } from "./appointmentPull.js";
 
 /**
  * Reads the whole window (run.window) from scratch, decides and commits (send, then links), then stores the window
@@ -14,7 +16,7 @@ import { commitPull, describeEffects, planPull, rawDeltaItem, type AppointmentRu
  * links and the cursor), e.g. the ERP RESYNC request.
  */
 export async function fullWindowSync(
-  run: AppointmentRun,
+  run: PullRun,
   stored: StoredSubscription,
   extra: readonly InboundMessage[] = [],
 ): Promise<{ deltaUrl: string; summary: string }> {
@@ -24,9 +26,8 @@ export async function fullWindowSync(
   if (read.kind !== "ok") {
     throw new TransientError("resync_required", `a fresh calendarView/delta read was refused: ${read.reason}`);
   }
-  const links = await allAppointmentLinks(deps, user.userId);
-  const effects = await planPull(run, read.items.map(rawDeltaItem), links, { checkUnseenLinks: true });
-  await commitPull(run, effects, extra);
+  const { app, ctx } = await appointmentPull(run, await allAppointmentLinks(deps, user.userId));
+  const effects = await pullRound(run, app, ctx, read.items.map(rawDeltaItem), { checkUnseenLinks: true, extra });
   const { etag, ...record } = stored;
   await deps.subscriptions.save(
     {

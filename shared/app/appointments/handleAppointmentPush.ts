@@ -6,39 +6,27 @@ import { inboundDataFromEvent } from "../../domain/appointments/erpAppointment.j
 import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../domain/appointments/erpKey.js";
 import type { GraphEventBody } from "../../domain/appointments/eventBody.js";
 import { parseGraphEvent } from "../../domain/appointments/graphEvent.js";
-import { matchActionType } from "../../domain/appointments/pullPlan.js";
+import { matchActionType } from "../../domain/appointments/appointmentPullRules.js";
 import { etagOf } from "../../domain/sync/pushPlan.js";
 import type { ErpAppointment, OutlookEvent } from "../../domain/appointments/types.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
+import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
-import { currentWindow } from "./pullAppointments.js";
+import { currentWindow } from "../sync/currentWindow.js";
 
 type AppointmentPush = PushMessageOf<"appointment">;
 
 /** The push message's appointment, with the description of its action type (the event's first category). */
 async function toErpAppointment(deps: AppDeps, m: AppointmentPush): Promise<ErpAppointment | undefined> {
   if (!m.data) return undefined;
-  const code = m.data.actionType?.trim();
-  const description = code
-    ? (await deps.actionTypes.listByCompany(m.kco)).find((t) => t.code === code)?.description
-    : undefined;
-  return {
-    kco: m.kco,
-    hsaRef: m.hsaRef,
-    subject: m.data.subject,
-    start: m.data.start,
-    end: m.data.end,
-    allDay: m.data.allDay,
-    location: m.data.location,
-    notes: m.data.notes,
-    actionType: code,
-    actionTypeDescription: description,
-    modifiedAt: m.data.modifiedAt,
-  };
+  const { actionType, ...fields } = m.data;
+  const code = actionType?.trim();
+  const description = await actionTypeDescription(deps, m.kco, code);
+  return { ...fields, kco: m.kco, hsaRef: m.hsaRef, actionType: code, actionTypeDescription: description };
 }
 
 /** Appointments in the shared push: events parsed as the domain reads them, Outlook's version sent as appointment data. */
@@ -50,7 +38,7 @@ export const appointmentPushKind: PushKindOf<ErpAppointment, OutlookEvent, Graph
   async inboundUpdate(deps, user, kco, hsaRef, outlook) {
     const actionTypes = await deps.actionTypes.listByCompany(kco);
     return {
-      kind: "appointment",
+      kind: appointmentKind.name,
       op: "UPDATE",
       user,
       kco,

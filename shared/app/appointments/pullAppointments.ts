@@ -2,15 +2,18 @@
 // ERP, save the links, and save the new deltaUrl last. 410 / syncStateNotFound → a full read of the window.
 import type { StoredSubscription } from "../../adapters/tables/subscriptionsTable.js";
 import { AppError } from "../../domain/errors.js";
-import { syncWindow, type SyncWindow } from "../../domain/window.js";
+import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
 import type { PullMessageOf } from "../dispatchPull.js";
+import { currentWindow } from "../sync/currentWindow.js";
+import { describeEffects, type PullRun } from "../sync/planPullRound.js";
+import { pullRound } from "../sync/pullRound.js";
+import { withSyncStatus } from "../sync/syncStatus.js";
 import { linksByOutlookIds } from "./appointmentLinks.js";
+import { appointmentPull, rawDeltaItem } from "./appointmentPull.js";
 import { fullWindowSync } from "./fullWindowSync.js";
 import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser.js";
-import { commitPull, describeEffects, planPull, rawDeltaItem, type AppointmentRun } from "./planPull.js";
-import { withSyncStatus } from "./syncStatus.js";
 
 /** The window a stored delta token was started with (its times are fixed into the token), if recorded. */
 export function storedWindow(stored: Pick<StoredSubscription, "windowStart" | "windowEnd">): SyncWindow | undefined {
@@ -19,9 +22,6 @@ export function storedWindow(stored: Pick<StoredSubscription, "windowStart" | "w
   const end = new Date(stored.windowEnd);
   return Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) ? undefined : { start, end };
 }
-
-export const currentWindow = (deps: Pick<AppDeps, "config">, now: Date): SyncWindow =>
-  syncWindow(now, deps.config.eventDaysBack, deps.config.eventDaysForward);
 
 /**
  * Unknown user → PermanentError naming it; an invalid Users row (its status already says why) or a user with both
@@ -60,7 +60,7 @@ export async function pullAppointments(
   const found = user;
   await withSyncStatus(deps, user, log, "calendar pull", async () => {
     if (stored.deltaUrl) {
-      const run: AppointmentRun = {
+      const run: PullRun = {
         deps,
         user: found,
         log,
@@ -74,8 +74,8 @@ export async function pullAppointments(
           found.userId,
           read.items.map((c) => c.id),
         );
-        const effects = await planPull(run, read.items.map(rawDeltaItem), links);
-        await commitPull(run, effects);
+        const { app, ctx } = await appointmentPull(run, links);
+        const effects = await pullRound(run, app, ctx, read.items.map(rawDeltaItem));
         await deps.subscriptions.saveDeltaUrl(found.userId, "events", read.deltaUrl, {
           etag: stored.etag,
           lastSyncAt: now.toISOString(),
@@ -85,7 +85,7 @@ export async function pullAppointments(
       }
       log.warn(`pull ${found.userId}: delta token refused (${read.reason}); full read of the window follows`);
     }
-    const run: AppointmentRun = { deps, user: found, log, now, window: currentWindow(deps, now) };
+    const run: PullRun = { deps, user: found, log, now, window: currentWindow(deps, now) };
     const result = await fullWindowSync(run, stored);
     log.log(`pull ${found.userId} (full read): ${result.summary}`);
   });

@@ -1,41 +1,17 @@
 // RESYNC (msgraph-pull source RESYNC, e.g. the nightly fan-out): renew or recreate the events subscription, read the
 // NEW window from scratch, repair drift against the Links table, ask the ERP to push its items, save window + cursor last.
 import { TransientError } from "../../domain/errors.js";
-import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
-import { windowToIso, type SyncWindow } from "../../domain/window.js";
+import { appointmentKind } from "../../domain/appointments/appointmentKind.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
 import type { PullMessageOf } from "../dispatchPull.js";
 import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
+import { currentWindow } from "../sync/currentWindow.js";
+import { erpResyncRequest } from "../sync/erpResyncRequest.js";
+import type { PullRun } from "../sync/planPullRound.js";
+import { withSyncStatus } from "../sync/syncStatus.js";
 import { fullWindowSync } from "./fullWindowSync.js";
 import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser.js";
-import type { AppointmentRun } from "./planPull.js";
-import { currentWindow } from "./pullAppointments.js";
-import { checkInbound } from "./sendInbound.js";
-import { withSyncStatus } from "./syncStatus.js";
-
-/**
- * The erp-inbound RESYNC request: "push (UPDATE) every appointment of this user in the window". The contract has
- * `reason`; the window also travels as `windowStart`/`windowEnd` (declared in the contract).
- */
-export function erpResyncRequest(
-  userId: string,
-  kco: string | undefined,
-  window: SyncWindow,
-  reason: string,
-): InboundMessage {
-  const iso = windowToIso(window);
-  const message = {
-    kind: "appointment" as const,
-    op: "RESYNC" as const,
-    user: userId,
-    ...(kco ? { kco } : {}),
-    reason: `${reason}: window ${iso.startDateTime} – ${iso.endDateTime}`,
-    windowStart: iso.startDateTime,
-    windowEnd: iso.endDateTime,
-  };
-  return checkInbound(message);
-}
 
 /**
  * Users with both appointment switches off: nothing. Otherwise: ensureSubscription (renew, or recreate when Graph lost
@@ -58,7 +34,7 @@ export async function resyncAppointments(
   }
   const now = deps.now();
   const window = currentWindow(deps, now);
-  const run: AppointmentRun = { deps, user, log, now, window };
+  const run: PullRun = { deps, user, log, now, window };
   const reason = message.reason ?? "resync";
   await withSyncStatus(deps, user, log, "calendar resync", async () => {
     const subscription = await ensureSubscription(deps, user, "events");
@@ -69,7 +45,9 @@ export async function resyncAppointments(
         `resync ${user.userId}: the stored events subscription changed while it was being renewed`,
       );
     }
-    const extra = user.syncAppointments ? [erpResyncRequest(user.userId, user.defaultCompany, window, reason)] : [];
+    const extra = user.syncAppointments
+      ? [erpResyncRequest(appointmentKind.name, user.userId, user.defaultCompany, window, reason)]
+      : [];
     const result = await fullWindowSync(run, stored, extra);
     log.log(
       `resync ${user.userId} (${reason}): subscription ${subscription.subscriptionId} until ${subscription.expiresAt}; ` +

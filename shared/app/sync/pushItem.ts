@@ -3,7 +3,7 @@
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import { decideItemDrift } from "../../domain/sync/drift.js";
 import { decideItemPush, etagOf, newestModifiedAt, type PushDecisionOf } from "../../domain/sync/pushPlan.js";
-import type { ItemKind, Link } from "../../domain/sync/link.js";
+import { kindField, type ItemKind, type Link } from "../../domain/sync/link.js";
 import type { ErpItem, OutlookItem, Switches, SyncKind } from "../../domain/sync/syncKind.js";
 import { AppError, TransientError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
@@ -13,7 +13,7 @@ import type { Logger } from "../dispatchMessage.js";
 import { sendInbound } from "../sendInbound.js";
 import { checkInbound } from "./checkInbound.js";
 import { linkOfErpKey, linkOfOutlookId, removeLink, saveLink } from "./links.js";
-import { beginRecreate, claimTombstone, finishRecreate } from "../appointments/linkArbiter.js";
+import { beginRecreate, claimTombstone, finishRecreate } from "./linkArbiter.js";
 
 /** The Graph calls of one kind for one user (bound to the mailbox, and for tasks to the list). `G`: Graph's item. */
 export interface ItemGateway<G, B> {
@@ -419,7 +419,7 @@ function linkAfterWrite<E extends ErpItem, O extends OutlookItem, G, B>(
   const written = run.kindApp.parse(raw);
   const kind = run.kindApp.kind.name;
   return {
-    ...(kind === "appointment" ? {} : { kind }),
+    ...kindField(kind),
     user: run.user.userId,
     kco: item.kco,
     hsaRef: item.hsaRef,

@@ -11,7 +11,8 @@ import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
-import { currentWindow } from "../appointments/pullAppointments.js";
+import { currentWindow } from "../sync/currentWindow.js";
+import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { loadUser } from "../sync/loadUser.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { findTaskList } from "./taskList.js";
@@ -22,9 +23,7 @@ type TaskPush = PushMessageOf<"task">;
 async function toErpTask(deps: AppDeps, m: TaskPush): Promise<ErpTask | undefined> {
   if (!m.data) return undefined;
   const code = m.data.actionType?.trim();
-  const description = code
-    ? (await deps.actionTypes.listByCompany(m.kco)).find((t) => t.code === code)?.description
-    : undefined;
+  const description = await actionTypeDescription(deps, m.kco, code);
   return {
     kco: m.kco,
     hsaRef: m.hsaRef,

@@ -1,7 +1,7 @@
 // Appointments as a kind of the shared sync pipeline: Outlook calendar events, their switches and scope (the window).
-import { erpAppointmentFingerprint, outlookEventFingerprint } from "../fingerprint.js";
 import type { SyncKind } from "../sync/syncKind.js";
 import { overlapsWindow } from "../window.js";
+import { erpAppointmentFingerprint, outlookEventFingerprint } from "./appointmentFingerprint.js";
 import { erpAppointmentTimes } from "./erpAppointment.js";
 import { appointmentTransactionId } from "./erpKey.js";
 import { eventBodyFromErp, type GraphEventBody } from "./eventBody.js";
@@ -11,7 +11,7 @@ import type { ErpAppointment, OutlookEvent } from "./types.js";
  * Events: a create carries a deterministic transactionId (Graph refuses a second event with it) and our extended
  * property with the ERP key; only appointments overlapping the sync window are created; a cancelled event is gone.
  */
-export const appointmentKind: SyncKind<ErpAppointment, OutlookEvent, GraphEventBody> = {
+export const appointmentKind: SyncKind<ErpAppointment, OutlookEvent, GraphEventBody, "appointment"> = {
   name: "appointment",
   noun: "event",
   switches: { push: "syncAppointments", pull: "appointmentsFromOutlook" },

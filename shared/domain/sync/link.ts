@@ -38,6 +38,9 @@ export interface Link {
 /** The kind of a link (undefined = appointment). */
 export const kindOfLink = (link: Pick<Link, "kind">): ItemKind => link.kind ?? "appointment";
 
+/** The `kind` field of a new link of `kind` (none for appointments, as their links always had it). */
+export const kindField = (kind: ItemKind): Pick<Link, "kind"> => (kind === "appointment" ? {} : { kind });
+
 /** The later of the link's ERP modifiedAt and `pushed` (what the link holds after applying that change). */
 export function newestOf(link: Pick<Link, "erpModifiedAt"> | undefined, pushed: Date | undefined): Date | undefined {
   const held = link?.erpModifiedAt;

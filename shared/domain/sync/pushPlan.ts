@@ -2,7 +2,7 @@
 import { PermanentError } from "../errors.js";
 import type { SyncWindow } from "../window.js";
 import { erpModifiedAt } from "./conflictRule.js";
-import { newestOf, type Link } from "./link.js";
+import { kindField, newestOf, type Link } from "./link.js";
 import { switchOn, type ErpItem, type OutlookItem, type Switches, type SyncKind } from "./syncKind.js";
 
 export interface PushInputOf<E> {
@@ -72,7 +72,7 @@ function recordedLink<E extends ErpItem>(
 ): Link {
   const existing = input.link && input.link.outlookId === outlookId ? input.link : undefined;
   return {
-    ...(kind.name === "appointment" ? {} : { kind: kind.name }),
+    ...kindField(kind.name),
     user: input.user,
     kco: item.kco,
     hsaRef: item.hsaRef,

@@ -23,10 +23,10 @@ export interface OutlookItem {
 
 /**
  * One synced kind. `E`: the ERP item as pushed; `O`: the Outlook item as the sync decides on it; `B`: the Graph body
- * that writes an ERP item. Everything else (links, echo rules, conflict rule, push and drift planning) is shared.
+ * that writes an ERP item; `K`: its name. Everything else (links, echo rules, conflict rule, push and drift planning) is shared.
  */
-export interface SyncKind<E extends ErpItem, O extends OutlookItem, B> {
-  name: ItemKind;
+export interface SyncKind<E extends ErpItem, O extends OutlookItem, B, K extends ItemKind = ItemKind> {
+  name: K;
   /** What Outlook calls the item, for logs ("event", "task"). */
   noun: string;
   /** The switch that lets ERP changes reach Outlook, and the one that lets Outlook changes reach the ERP. */

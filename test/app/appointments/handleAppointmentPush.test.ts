@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppDeps } from "../../../shared/app/appDeps.js";
 import { handleAppointmentPush } from "../../../shared/app/appointments/handleAppointmentPush.js";
-import { outlookEventFingerprint } from "../../../shared/domain/fingerprint.js";
+import { outlookEventFingerprint } from "../../../shared/domain/appointments/appointmentFingerprint.js";
 import { parseGraphEvent } from "../../../shared/domain/appointments/graphEvent.js";
 import { PermanentError } from "../../../shared/domain/errors.js";
 import { saveLink } from "../../../shared/app/appointments/appointmentLinks.js";

@@ -10,7 +10,7 @@ import {
   type PullDecision,
 } from "../../../shared/domain/appointments/pullPlan.js";
 import type { Link } from "../../../shared/domain/appointments/types.js";
-import { outlookEventFingerprint } from "../../../shared/domain/fingerprint.js";
+import { outlookEventFingerprint } from "../../../shared/domain/appointments/appointmentFingerprint.js";
 import { syncWindow } from "../../../shared/domain/window.js";
 import { rawEvent, withErpKey } from "./rawEvent.js";
 

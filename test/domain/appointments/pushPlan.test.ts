@@ -10,7 +10,7 @@ import {
 } from "../../../shared/domain/appointments/pushPlan.js";
 import type { Link } from "../../../shared/domain/appointments/types.js";
 import { PermanentError } from "../../../shared/domain/errors.js";
-import { erpAppointmentFingerprint } from "../../../shared/domain/fingerprint.js";
+import { erpAppointmentFingerprint } from "../../../shared/domain/appointments/appointmentFingerprint.js";
 import { syncWindow } from "../../../shared/domain/window.js";
 import { sampleErpAppointment } from "./sampleErpAppointment.js";
 

@@ -1,28 +1,27 @@
 // The link row (of any kind) as the arbiter between the push and pull workers of one item (different sessions: nothing
 // else orders them): ETag-conditional writes of a tombstone (pending during the erp-wins grace, then committed: "DELETE
 // sent to the ERP") and a "recreating" intent.
-import type { Link } from "../../domain/appointments/types.js";
 import { TransientError } from "../../domain/errors.js";
+import { kindOfLink, type Link } from "../../domain/sync/link.js";
 import type { AppDeps } from "../appDeps.js";
-import { kindOfLink } from "../../domain/sync/link.js";
-import { isLinkRace, linkOfErpKey, saveLink, toDomainLink } from "../sync/links.js";
+import { isLinkRace, linkOfErpKey, saveLink, toDomainLink } from "./links.js";
 
 type ArbiterDeps = Pick<AppDeps, "links">;
 
 const ATTEMPTS = 5;
 
-/** The link of this Outlook event as stored now (undefined when the event is no longer linked). */
+/** The link of this Outlook item as stored now (undefined when the item is no longer linked). */
 async function currentOf(deps: ArbiterDeps, link: Link): Promise<Link | undefined> {
   const row = await deps.links.getByOutlookId(link.user, link.outlookId);
   return row && row.kind === kindOfLink(link) ? toDomainLink(row) : undefined;
 }
 
 /**
- * Before a DELETE for a deleted Outlook event goes to the ERP: turn its link into a tombstone, conditionally on the
+ * Before a DELETE for a deleted Outlook item goes to the ERP: turn its link into a tombstone, conditionally on the
  * version read. With `deferUntil` (erp-wins grace) the tombstone is pending until then: the DELETE is not sent now,
- * and an ERP change arriving meanwhile may still re-create the event (see confirmTombstone). true = go on (send the
+ * and an ERP change arriving meanwhile may still re-create the item (see confirmTombstone). true = go on (send the
  * DELETE, or schedule its confirmation; a tombstone already standing gives the same again, which duplicate detection
- * drops). false = do not: the event is no longer linked (the push side re-created it) or is being re-created.
+ * drops). false = do not: the item is no longer linked (the push side re-created it) or is being re-created.
  */
 export async function claimTombstone(deps: ArbiterDeps, link: Link, now: Date, deferUntil?: Date): Promise<boolean> {
   let current: Link | undefined = link;
@@ -39,13 +38,16 @@ export async function claimTombstone(deps: ArbiterDeps, link: Link, now: Date, d
     }
     current = await currentOf(deps, link);
   }
-  throw new TransientError("etag_conflict", `link of event ${link.outlookId} kept changing while tombstoning it`);
+  throw new TransientError(
+    "etag_conflict",
+    `link of ${kindOfLink(link)} ${link.outlookId} kept changing while tombstoning it`,
+  );
 }
 
 /**
  * When a pending tombstone falls due: commit it (clear its due time, conditionally on the version read), so the
- * DELETE goes to the ERP and no later push re-creates the event. "send" also for a tombstone already committed (a
- * redelivery: the same DELETE again is dropped by duplicate detection); "revived" when the event is no longer linked
+ * DELETE goes to the ERP and no later push re-creates the item. "send" also for a tombstone already committed (a
+ * redelivery: the same DELETE again is dropped by duplicate detection); "revived" when the item is no longer linked
  * or no longer a tombstone (an ERP change re-created it during the grace, or the ERP deleted the record itself).
  */
 export async function confirmTombstone(
@@ -55,7 +57,7 @@ export async function confirmTombstone(
 ): Promise<{ outcome: "send"; link: Link } | { outcome: "revived"; link: Link | undefined }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const row = await deps.links.getByOutlookId(user, outlookId);
-    const current = row && row.kind === "appointment" ? toDomainLink(row) : undefined;
+    const current = row ? toDomainLink(row) : undefined;
     if (!current || current.state !== "outlookDeleted") return { outcome: "revived", link: current };
     if (!current.erpDeleteDue) return { outcome: "send", link: current };
     try {
@@ -65,11 +67,14 @@ export async function confirmTombstone(
       if (!isLinkRace(error)) throw error;
     }
   }
-  throw new TransientError("etag_conflict", `link of event ${outlookId} kept changing while confirming its delete`);
+  throw new TransientError(
+    "etag_conflict",
+    `link of Outlook item ${outlookId} kept changing while confirming its delete`,
+  );
 }
 
 /**
- * Before the push side re-creates a deleted event (erp-wins): record the "recreating" intent, conditionally on the
+ * Before the push side re-creates a deleted item (erp-wins): record the "recreating" intent, conditionally on the
  * version read (also over a pending tombstone: the ERP has not been sent DELETE yet, so its change still wins).
  * Returns the link as written, or "tombstoned" when a committed tombstone is there (read so, or committed first: the
  * ERP is being sent DELETE, back off). Any other change meanwhile → TransientError (redelivery decides again).
@@ -90,8 +95,8 @@ export async function beginRecreate(deps: ArbiterDeps, link: Link, now: Date): P
 }
 
 /**
- * After the re-create: the link moves to the new event, conditionally on the intent's version. "done" (also when
- * someone else, e.g. the resync, linked the new event meanwhile), or "lost": the caller deletes the event it created.
+ * After the re-create: the link moves to the new item, conditionally on the intent's version. "done" (also when
+ * someone else, e.g. the resync, linked the new item meanwhile), or "lost": the caller deletes the item it created.
  */
 export async function finishRecreate(deps: ArbiterDeps, intent: Link, next: Link): Promise<"done" | "lost"> {
   try {

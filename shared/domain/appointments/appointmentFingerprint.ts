@@ -1,11 +1,7 @@
 // Content fingerprints of an appointment, equal on both sides when they say the same thing (echo recognition).
-import { erpAppointmentTimes, eventNotesText } from "./appointments/erpAppointment.js";
-import type { ErpAppointment, OutlookEvent } from "./appointments/types.js";
-import { hashFields, normaliseCategory, normaliseText } from "./sync/contentHash.js";
-
-export { normaliseText } from "./sync/contentHash.js";
-
-export { graphDateTimeToInstant } from "./graphDateTime.js";
+import { hashFields, normaliseCategory, normaliseText } from "../sync/contentHash.js";
+import { erpAppointmentTimes, eventNotesText } from "./erpAppointment.js";
+import type { ErpAppointment, OutlookEvent } from "./types.js";
 
 /** The synced content in one canonical form; what both fingerprints hash. */
 export interface CanonicalAppointment {

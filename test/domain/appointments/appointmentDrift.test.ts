@@ -1,19 +1,18 @@
 // Drift repair and 412 resolution: the side that changed since the last sync wins; both → the conflict rule.
 import { describe, expect, it } from "vitest";
-import { parseGraphEvent } from "../../shared/domain/appointments/graphEvent.js";
-import type { ConflictRule, ErpAppointment, Link, UserSwitches } from "../../shared/domain/appointments/types.js";
+import { decideDrift } from "../../../shared/domain/appointments/appointmentDrift.js";
 import {
-  decideDrift,
-  decideOrphan,
-  resolveConflict,
-  type ChangeTimes,
-  type DriftAction,
-  type OrphanAction,
-} from "../../shared/domain/conflict.js";
-import { erpAppointmentFingerprint, outlookEventFingerprint } from "../../shared/domain/fingerprint.js";
-import { syncWindow } from "../../shared/domain/window.js";
-import { rawEvent } from "./appointments/rawEvent.js";
-import { sampleErpAppointment } from "./appointments/sampleErpAppointment.js";
+  erpAppointmentFingerprint,
+  outlookEventFingerprint,
+} from "../../../shared/domain/appointments/appointmentFingerprint.js";
+import { parseGraphEvent } from "../../../shared/domain/appointments/graphEvent.js";
+import type { ConflictRule, ErpAppointment, Link, UserSwitches } from "../../../shared/domain/appointments/types.js";
+import { resolveConflict, type ChangeTimes } from "../../../shared/domain/sync/conflictRule.js";
+import type { DriftAction } from "../../../shared/domain/sync/drift.js";
+import { decideOrphan, type OrphanAction } from "../../../shared/domain/sync/orphan.js";
+import { syncWindow } from "../../../shared/domain/window.js";
+import { rawEvent } from "./rawEvent.js";
+import { sampleErpAppointment } from "./sampleErpAppointment.js";
 
 /** Without an action type, as this file always had it (the fingerprint reads only its description). */
 const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment =>

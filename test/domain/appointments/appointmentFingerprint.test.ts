@@ -1,17 +1,18 @@
 // Fingerprints: equal across ERP and Outlook for the same content (echo both ways), different when content differs.
 import { describe, expect, it } from "vitest";
-import { inboundDataFromEvent } from "../../shared/domain/appointments/erpAppointment.js";
-import { eventBodyFromErp } from "../../shared/domain/appointments/eventBody.js";
-import { parseGraphEvent } from "../../shared/domain/appointments/graphEvent.js";
-import type { ErpAppointment } from "../../shared/domain/appointments/types.js";
 import {
   canonicalFromErp,
   erpAppointmentFingerprint,
-  normaliseText,
   outlookEventFingerprint,
-} from "../../shared/domain/fingerprint.js";
-import { rawEvent } from "./appointments/rawEvent.js";
-import { sampleErpAppointment } from "./appointments/sampleErpAppointment.js";
+} from "../../../shared/domain/appointments/appointmentFingerprint.js";
+import { inboundDataFromEvent } from "../../../shared/domain/appointments/erpAppointment.js";
+import { eventBodyFromErp } from "../../../shared/domain/appointments/eventBody.js";
+import { parseGraphEvent } from "../../../shared/domain/appointments/graphEvent.js";
+import type { ErpAppointment } from "../../../shared/domain/appointments/types.js";
+import { normaliseText } from "../../../shared/domain/sync/contentHash.js";
+import { asGraphStoresIt } from "./graphAnswer.js";
+import { rawEvent } from "./rawEvent.js";
+import { sampleErpAppointment } from "./sampleErpAppointment.js";
 
 const erp = (overrides: Partial<ErpAppointment> = {}): ErpAppointment =>
   sampleErpAppointment({ notes: "Bring boots\r\nand a helmet", ...overrides });
@@ -26,26 +27,6 @@ const outlook = (overrides: Record<string, unknown> = {}) =>
       ...overrides,
     }),
   );
-
-/** What Graph gives back for an event we POSTed: text body wrapped in HTML, 7-digit UTC times, extra properties. */
-function asGraphStoresIt(body: ReturnType<typeof eventBodyFromErp>) {
-  const escaped = body.body.content.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  return parseGraphEvent({
-    ...body,
-    id: "NEW1",
-    changeKey: "CKNEW",
-    body: {
-      contentType: "html",
-      content:
-        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><style>.x{}</style></head>' +
-        `<body><div class="PlainText">${escaped.replace(/\r?\n/g, "<br>\r\n")}</div></body></html>`,
-    },
-    bodyPreview: body.body.content.slice(0, 255),
-    location: { displayName: body.location.displayName, locationType: "default" },
-    categories: body.categories ?? [],
-    isCancelled: false,
-  });
-}
 
 describe("same content → equal fingerprints", () => {
   it.each([
