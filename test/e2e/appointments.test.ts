@@ -63,7 +63,7 @@ function graphWrites(): number {
 /** Lets notifications reach the webhook and drains both queues until nothing is left anywhere. */
 async function settle(): Promise<void> {
   for (let round = 0; round < 12; round++) {
-    await rig.sim.notificationsIdle(8_000);
+    await rig.sim.notificationsIdle();
     const pushCount = rig.bus.queue(QUEUES.push).activeCount();
     const pullCount = rig.bus.queue(QUEUES.pull).activeCount();
     if (pushCount === 0 && pullCount === 0) return;

@@ -61,7 +61,7 @@ async function lifecycleFromSim(
 ): Promise<{ messageId?: string; bodyJson?: unknown; sessionId?: string }> {
   const before = rig.pullMessages().length;
   await rig.sim.triggerLifecycle(id, event);
-  await waitUntil(() => rig.pullMessages().length > before, 5_000, "a LIFECYCLE message");
+  await waitUntil(() => rig.pullMessages().length > before, "a LIFECYCLE message");
   const fresh = rig.pullMessages().slice(before);
   expect(fresh).toHaveLength(1);
   return fresh[0]!;

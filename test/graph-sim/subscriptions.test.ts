@@ -161,7 +161,7 @@ describe("notifications", () => {
     const c = await create();
     const e = await g("POST", `/users/${MB}/events`, evBody);
     sim.updateEvent(MB, e.body.id, { subject: "by the user" });
-    await sim.waitForDeliveries(sim.deliveredNotifications().filter((d) => d.status === 202).length + 2, 3000);
+    await sim.waitForDeliveries(sim.deliveredNotifications().filter((d) => d.status === 202).length + 2);
     const items = hook.received.map((r) => (r.body as { value: Record<string, any>[] }).value[0]!); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(items.map((i) => i.changeType)).toEqual(["created", "updated"]);
     expect(items[0]).toMatchObject({
@@ -185,7 +185,7 @@ describe("notifications", () => {
       } else Webhook.correct(req, body, res);
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await sim.notificationsIdle();
     expect(calls).toBe(3);
     const attempts = sim.deliveredNotifications().slice(-3);
     expect(attempts.map((a) => [a.status, a.attempt])).toEqual([
@@ -205,7 +205,7 @@ describe("notifications", () => {
       res.end();
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await sim.notificationsIdle();
     const changeAttempts = hook.received.filter((r) => !r.url.includes("/lifecycle"));
     expect(changeAttempts.length).toBe(4);
     const lifecycle = hook.received.filter((r) => r.url.includes("/lifecycle"));
@@ -223,7 +223,7 @@ describe("notifications", () => {
       else Webhook.correct(req, body, res);
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await sim.notificationsIdle();
     const last = sim.deliveredNotifications().slice(-2);
     expect(last.map((a) => a.status)).toEqual([0, 202]);
   });
