@@ -69,8 +69,8 @@ async function settle(): Promise<void> {
     if (pushCount === 0 && pullCount === 0) return;
     // Both workers run at once, as in Azure (a PULL may overtake the link save of the PUSH that caused it).
     await Promise.all([
-      pushCount ? push.drain({ idleMs: 100 }) : undefined,
-      pullCount ? pull.drain({ idleMs: 100 }).then((r) => pullDeliveries.push(...r.deliveries)) : undefined,
+      pushCount ? push.drain() : undefined,
+      pullCount ? pull.drain().then((r) => pullDeliveries.push(...r.deliveries)) : undefined,
     ]);
   }
   throw new Error("queues did not settle");

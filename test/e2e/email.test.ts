@@ -102,9 +102,9 @@ function harness(
   });
 }
 
-async function drain(h = harness(), idleMs = 700): Promise<DrainResult> {
+async function drain(h = harness()): Promise<DrainResult> {
   try {
-    return await h.drain({ idleMs });
+    return await h.drain();
   } finally {
     await h.stop();
   }

@@ -74,7 +74,7 @@ async function drainPush() {
     },
   });
   try {
-    return await h.drain({ idleMs: 500 });
+    return await h.drain();
   } finally {
     await h.stop();
   }

@@ -163,7 +163,7 @@ export async function startSyncRig(
   const harnessOf = (w: Worker) => (w === "push" ? push : pull);
   const drain = async (w: Worker) => {
     await rig.sim.notificationsIdle();
-    const r = await harnessOf(w).drain({ idleMs: 100 });
+    const r = await harnessOf(w).drain();
     deliveries.push(...r.deliveries);
     return r.deliveries;
   };

@@ -49,7 +49,7 @@ async function drainPull(): Promise<DrainResult> {
       runPullWorker(message, context, { queue: QUEUES.pull, handlers: { LIFECYCLE }, rejected: rig.deps.rejected }),
   });
   try {
-    return await harness.drain({ idleMs: 400 });
+    return await harness.drain();
   } finally {
     await harness.stop();
   }

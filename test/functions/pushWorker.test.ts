@@ -110,7 +110,7 @@ describe("push worker", () => {
       },
       2,
     );
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(r).toMatchObject({ handled: 16, failed: 0 });
     const order = (user: string) => seen.filter((s) => s.startsWith(user)).map((s) => s.split(":T")[1]);
@@ -131,7 +131,7 @@ describe("push worker", () => {
         throw new TransientError("graph.503", "Graph is unavailable");
       },
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(r).toMatchObject({ handled: 0, failed: 10 });
@@ -174,7 +174,7 @@ describe("push worker", () => {
       await sendRaw(text, session, messageId);
       let called = 0;
       const h = harnessWith({ task: async () => void called++, appointment: async () => void called++ });
-      const r = await h.drain({ idleMs: 500 });
+      const r = await h.drain();
       await h.stop();
       expect(called).toBe(0);
       expect(r.deliveries.filter((d) => d.messageId === messageId).map((d) => [d.deliveryCount, d.outcome])).toEqual([
@@ -211,7 +211,7 @@ describe("push worker", () => {
         throw new PermanentError("graph.404", "the To Do list COINS does not exist");
       },
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(calls).toBe(1);
     expect(r).toMatchObject({ handled: 2, failed: 0 });
@@ -236,7 +236,7 @@ describe("push worker", () => {
       queue: QUEUE,
       handler: (message, context) => runPushWorker(message, context, { queue: QUEUE, handlers: {}, rejected: broken }),
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(r.deliveries.map((d) => d.outcome)).toEqual(Array(10).fill("abandoned"));
     const dead = bus.standIn
@@ -292,7 +292,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       },
     });
     const sentAt = clock.now();
-    const first = await h.drain({ idleMs: 300 });
+    const first = await h.drain();
     expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([["rs-1", 1, "completed"]]);
     // The copy waits on the broker (its clock stands still until the test moves it): scheduled, same session and
     // body, MessageId derived from the original's.
@@ -312,7 +312,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     clock.advance(due - 1);
     expect(clocked.standIn.queue(QUEUE).scheduledCount()).toBe(1); // not before its time
     clock.advance(1);
-    const second = await h.drain({ idleMs: 300 });
+    const second = await h.drain();
     await h.stop();
     expect(second.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["rs-1-r1", 1, "completed"],
@@ -345,9 +345,8 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       8,
       { options: { maxReschedules: 3 } },
     );
-    // Patient idle wait: each copy is scheduled (due at once) after the previous delivery completes; under load its
-    // arrival can take longer than a short idle window.
-    const r = await h.drain({ idleMs: 2_000 });
+    // Each copy is scheduled (due 1 ms later) by the previous delivery: the drain waits for the copies to fall due.
+    const r = await h.drain({ awaitScheduled: true });
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.outcome])).toEqual([
       ["cap-1", "completed"],
@@ -392,7 +391,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       { port },
     );
     const duplicatesBefore = bus.standIn.queue(QUEUE).duplicateCount();
-    const r = await h.drain({ idleMs: 1_000 });
+    const r = await h.drain({ awaitScheduled: true }); // the copy is due 200 ms after it was sent
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["fl-1", 1, "abandoned"],
