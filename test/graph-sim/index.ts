@@ -104,6 +104,13 @@ export interface GraphSim {
   stop(): Promise<void>;
 }
 
+/**
+ * The system clock as the simulator reads it: a reference taken when this module loads, so the simulator stands for
+ * another machine (Entra, Graph) whose time moves only with the real clock and advanceClock, even while a test fakes
+ * the app's Date (vi.useFakeTimers({ toFake: ["Date"] })) to move the clock MSAL reads.
+ */
+const systemNow: () => number = Date.now;
+
 export interface StartOptions extends Partial<SimOptions> {
   seed?: SimSeed;
   /** 0 = a free port */
@@ -144,7 +151,13 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
   const cert = ensureDevCert();
   const store = new Store(seed);
   const faults = new Faults();
-  const identity = new Identity(seed, store, randomBytes(32), () => core.baseUrl);
+  const identity = new Identity(
+    seed,
+    store,
+    randomBytes(32),
+    () => core.baseUrl,
+    () => core.now(),
+  );
   const subs = new Subscriptions(() => core, store, cert.cert);
   const uploads = new Uploads(() => core);
   const core: SimCore = {
@@ -158,7 +171,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     baseUrl: "",
     graphUrl: "",
     clockOffsetMs: 0,
-    now: () => Date.now() + core.clockOffsetMs,
+    now: () => systemNow() + core.clockOffsetMs,
   };
 
   const server: Server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
@@ -281,7 +294,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     issueToken: (o = {}) => {
       const app = seed.apps.find((a) => a.clientId === (o.clientId ?? app0.clientId));
       if (!app) throw new Error(`graph-sim: no app ${o.clientId}`);
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(core.now() / 1000);
       if (o.user) {
         const u = mb(o.user);
         return identity.accessToken(
