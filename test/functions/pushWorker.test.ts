@@ -86,11 +86,12 @@ describe("push worker", () => {
     const inFlight = new Map<string, number>();
     let maxPerUser = 0;
     let overlapped = false;
-    // Barrier: the first call waits (≤ 5 s) until the other session has started too, so the test shows real
-    // concurrency across sessions even on a busy machine; a harness that ran sessions one by one would fail it.
+    // Barrier: the first call waits until the other session has started too, so the test shows real concurrency
+    // across sessions however busy the machine is; a harness that ran sessions one by one would fail it (the 60 s
+    // guard only turns that hang into a failed `overlapped` below, inside the test timeout).
     let release!: () => void;
     const bothStarted = new Promise<void>((r) => (release = r));
-    const timeout = setTimeout(release, 5_000);
+    const timeout = setTimeout(release, 60_000);
     const h = harnessWith(
       {
         task: async (m) => {

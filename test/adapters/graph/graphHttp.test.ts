@@ -5,6 +5,7 @@ import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js
 import { parseGraphBaseUrl } from "../../../shared/adapters/graph/graphHttp.js";
 import { AuthError, PermanentError, TransientError } from "../../../shared/domain/errors.js";
 import { freePort } from "../../harness/freePort.js";
+import { waitUntil } from "../../harness/waitUntil.js";
 import { endpointCount, gatewayFor, JSMITH, NO_PERMS_APP, tokenProviderFor } from "./simGateway.js";
 import { useGraphSim } from "./useGraphSim.js";
 
@@ -79,11 +80,16 @@ describe("token and base URL", () => {
   });
 
   it("a slow answer past the per-attempt timeout is a TransientError (timeout)", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 1500, times: 1 });
+    // The simulator holds the request until the client has given up: slower than the timeout by construction.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "slow", times: 1 });
     const gw = gatewayFor(graph.sim, { timeoutMs: 300, limiter: new KeyedSemaphore(4) });
-    const e = await caught(gw.getProfile(JSMITH));
-    expect(e).toBeInstanceOf(TransientError);
-    expect((e as TransientError).code).toBe("timeout");
+    try {
+      const e = await caught(gw.getProfile(JSMITH));
+      expect(e).toBeInstanceOf(TransientError);
+      expect((e as TransientError).code).toBe("timeout");
+    } finally {
+      graph.sim.clearFaults(); // releases the held request (and the fault, had the request not arrived)
+    }
   });
 
   it("404 on a read is 'not there', not an error; 400 is a PermanentError", async () => {
@@ -204,11 +210,18 @@ describe("at most 4 concurrent requests per mailbox", () => {
   const maxConcurrent = () => Math.max(0, ...Object.values(graph.sim.counters().maxConcurrentByMailbox));
 
   it("12 parallel calls: the simulator never sees more than 4 at once and throttles none", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
     const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
     await gw.getProfile(JSMITH); // token cached, so all 12 start together
     graph.sim.resetCounters();
-    const results = await Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    // Each request is held in the simulator until 4 wait there together, then those 4 are let go: the limiter lets
+    // the next ones in only as these leave.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "twelve", times: 12 });
+    const all = Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    for (let released = 0; released < 12;) {
+      await graph.sim.waitForHeld("twelve", 4);
+      released += graph.sim.releaseHeld("twelve");
+    }
+    const results = await all;
     expect(results.every((r) => r.userPrincipalName === JSMITH)).toBe(true);
     expect(maxConcurrent()).toBe(4);
     expect(graph.sim.counters().throttled).toBe(0);
@@ -216,11 +229,16 @@ describe("at most 4 concurrent requests per mailbox", () => {
   });
 
   it("control: without the limiter the simulator's 5th concurrent request is throttled", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
     const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(100), retry: { maxTries: 1 } });
     await gw.getProfile(JSMITH);
     graph.sim.resetCounters();
-    const settled = await Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    // The first 4 are held in the mailbox: every later one finds it full.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "open", times: 4 });
+    const all = Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    await graph.sim.waitForHeld("open", 4);
+    await waitUntil("the other 8 to be answered", () => graph.sim.counters().throttled === 8);
+    graph.sim.releaseHeld("open");
+    const settled = await all;
     expect(maxConcurrent()).toBeGreaterThan(4);
     expect(graph.sim.counters().throttled).toBeGreaterThan(0);
     const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
