@@ -63,14 +63,14 @@ function graphWrites(): number {
 /** Lets notifications reach the webhook and drains both queues until nothing is left anywhere. */
 async function settle(): Promise<void> {
   for (let round = 0; round < 12; round++) {
-    await rig.sim.notificationsIdle(8_000);
+    await rig.sim.notificationsIdle();
     const pushCount = rig.bus.queue(QUEUES.push).activeCount();
     const pullCount = rig.bus.queue(QUEUES.pull).activeCount();
     if (pushCount === 0 && pullCount === 0) return;
     // Both workers run at once, as in Azure (a PULL may overtake the link save of the PUSH that caused it).
     await Promise.all([
-      pushCount ? push.drain({ idleMs: 100 }) : undefined,
-      pullCount ? pull.drain({ idleMs: 100 }).then((r) => pullDeliveries.push(...r.deliveries)) : undefined,
+      pushCount ? push.drain() : undefined,
+      pullCount ? pull.drain().then((r) => pullDeliveries.push(...r.deliveries)) : undefined,
     ]);
   }
   throw new Error("queues did not settle");

@@ -53,7 +53,7 @@ describe("attachment blob references that break Azure's naming rules", () => {
     });
     let result;
     try {
-      result = await h.drain({ idleMs: 500 });
+      result = await h.drain();
     } finally {
       await h.stop();
     }

@@ -78,7 +78,7 @@ function raceSuite(rule: ConflictRule, cases: [Interleaving, Outcome][]) {
       // The user deletes the event while the ERP sends an UPDATE of the same appointment.
       rig.sim.deleteEvent(MB, original!.id);
       await rig.sendPush(appointment("UPDATE", hsaRef, { subject: `Changed in the ERP ${hsaRef}` }));
-      await rig.sim.notificationsIdle(8_000);
+      await rig.sim.notificationsIdle();
 
       if ("first" in interleaving) {
         await rig.drain(interleaving.first);
@@ -218,7 +218,7 @@ function raceSuite(rule: ConflictRule, cases: [Interleaving, Outcome][]) {
       };
       rig.sim.notificationFaults.dropNext(1);
       const created = await rig.deps.graph.createEvent(MB, { ...eventBodyFromErp(erp, `orphan-${hsaRef}`) });
-      await rig.sim.notificationsIdle(8_000);
+      await rig.sim.notificationsIdle();
       return created.id;
     }
     async function resync(run: string) {

@@ -1,6 +1,6 @@
 // ERP email end to end: msgraph-push SEND → push worker (real SDK, stand-in broker) → Graph simulator mailbox, with
 // claim-check blobs in Azurite, exactly-once under redelivery and crashes, FAILED outcomes, throttling and spacing.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash, randomBytes } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
 import { runPushWorker } from "../../functions/pushWorker.js";
@@ -18,6 +18,7 @@ import type { PushMessageOf } from "../../shared/domain/messages/pushMessage.js"
 import { defaultSeed, type SimSeed } from "../graph-sim/index.js";
 import { startAppRig, QUEUES, type AppRig } from "../harness/appRig.js";
 import { createDeliveryHarness, type DrainResult } from "../harness/deliveryHarness.js";
+import { waitUntil } from "../harness/waitUntil.js";
 
 type Email = PushMessageOf<"email">;
 
@@ -102,9 +103,9 @@ function harness(
   });
 }
 
-async function drain(h = harness(), idleMs = 700): Promise<DrainResult> {
+async function drain(h = harness()): Promise<DrainResult> {
   try {
-    return await h.drain({ idleMs });
+    return await h.drain();
   } finally {
     await h.stop();
   }
@@ -324,8 +325,14 @@ describe("email after an ambiguous Graph failure (the mail may have gone out)", 
       },
       log: quiet,
     });
-    // Graph holds the request past the client's timeout, then sends the mail anyway.
-    rig.sim.injectFault({ method: "POST", path: /sendMail$/, mailbox: upn("ambiguous"), status: 200, delayMs: 1200 });
+    // Graph holds the request past the client's timeout (until the test releases it), then sends the mail anyway.
+    rig.sim.injectFault({
+      method: "POST",
+      path: /sendMail$/,
+      mailbox: upn("ambiguous"),
+      status: 200,
+      hold: "ambiguous",
+    });
     const m = email("AMBIGUOUS");
     const sendMails = countOf(SEND_MAIL);
 
@@ -333,7 +340,9 @@ describe("email after an ambiguous Graph failure (the mail may have gone out)", 
     expect(countOf(SEND_MAIL) - sendMails).toBe(1);
     expect(scheduled.map((x) => x.messageId)).toEqual([`${pushMessageId(m)}-r1`]);
     expect(outcomes(m.messageKey)).toEqual([]);
-    await vi.waitFor(() => expect(rig.sim.sentMail(upn("ambiguous"))).toHaveLength(1), { timeout: 5000 });
+    await rig.sim.waitForHeld("ambiguous", 1);
+    expect(rig.sim.releaseHeld("ambiguous")).toBe(1);
+    await waitUntil("Graph to send the held mail", () => rig.sim.sentMail(upn("ambiguous")).length === 1);
 
     await handleEmailPush(deps, m, ctx(`${pushMessageId(m)}-r1`));
     const sent = rig.sim.sentMail(upn("ambiguous"));

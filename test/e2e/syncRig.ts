@@ -162,8 +162,8 @@ export async function startSyncRig(
   const queueOf = (w: Worker) => (w === "push" ? QUEUES.push : QUEUES.pull);
   const harnessOf = (w: Worker) => (w === "push" ? push : pull);
   const drain = async (w: Worker) => {
-    await rig.sim.notificationsIdle(8_000);
-    const r = await harnessOf(w).drain({ idleMs: 100 });
+    await rig.sim.notificationsIdle();
+    const r = await harnessOf(w).drain();
     deliveries.push(...r.deliveries);
     return r.deliveries;
   };
@@ -194,7 +194,7 @@ export async function startSyncRig(
         .reduce((n, [, v]) => n + v, 0),
     async settle() {
       for (let round = 0; round < 20; round++) {
-        await rig.sim.notificationsIdle(8_000);
+        await rig.sim.notificationsIdle();
         const active = (["push", "pull"] as const).filter((w) => rig.bus.queue(queueOf(w)).activeCount() > 0);
         if (active.length > 0) {
           await Promise.all(active.map((w) => drain(w)));

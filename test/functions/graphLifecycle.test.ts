@@ -49,7 +49,7 @@ async function drainPull(): Promise<DrainResult> {
       runPullWorker(message, context, { queue: QUEUES.pull, handlers: { LIFECYCLE }, rejected: rig.deps.rejected }),
   });
   try {
-    return await harness.drain({ idleMs: 400 });
+    return await harness.drain();
   } finally {
     await harness.stop();
   }
@@ -61,7 +61,7 @@ async function lifecycleFromSim(
 ): Promise<{ messageId?: string; bodyJson?: unknown; sessionId?: string }> {
   const before = rig.pullMessages().length;
   await rig.sim.triggerLifecycle(id, event);
-  await waitUntil(() => rig.pullMessages().length > before, 5_000, "a LIFECYCLE message");
+  await waitUntil(() => rig.pullMessages().length > before, "a LIFECYCLE message");
   const fresh = rig.pullMessages().slice(before);
   expect(fresh).toHaveLength(1);
   return fresh[0]!;

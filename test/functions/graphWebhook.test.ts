@@ -57,8 +57,8 @@ describe("graphWebhook", () => {
     const before = rig.pullMessages().length;
     const delivered = rig.sim.deliveredNotifications().length;
     rig.sim.createEvent(JSMITH.mailbox, eventInput("Site visit"));
-    await rig.sim.waitForDeliveries(delivered + 1, 5_000);
-    await waitUntil(() => rig.pullMessages().length > before, 3_000, "a PULL message");
+    await rig.sim.waitForDeliveries(delivered + 1);
+    await waitUntil(() => rig.pullMessages().length > before, "a PULL message");
     const fresh = rig.pullMessages().slice(before);
     expect(fresh).toHaveLength(1);
     expect(fresh[0]).toMatchObject({
@@ -76,8 +76,8 @@ describe("graphWebhook", () => {
     const delivered = rig.sim.deliveredNotifications().length;
     rig.sim.notificationFaults.duplicateNext();
     rig.sim.createEvent(JSMITH.mailbox, eventInput("Meeting twice"));
-    await rig.sim.waitForDeliveries(delivered + 2, 5_000);
-    await rig.sim.notificationsIdle(5_000);
+    await rig.sim.waitForDeliveries(delivered + 2);
+    await rig.sim.notificationsIdle();
     const posts = rig.sim.deliveredNotifications().slice(delivered);
     expect(posts.filter((d) => d.status === 202)).toHaveLength(2);
     expect(rig.pullMessages().slice(before)).toHaveLength(1);

@@ -7,7 +7,7 @@ import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedSt
 import type { PullHandlers } from "../../shared/app/dispatchPull.js";
 import { TransientError } from "../../shared/domain/errors.js";
 import type { PullMessage } from "../../shared/domain/messages/pullMessage.js";
-import { createDeliveryHarness } from "../harness/deliveryHarness.js";
+import { createDeliveryHarness, type DrainOptions } from "../harness/deliveryHarness.js";
 import type { Registration } from "../harness/captureRegistrations.js";
 import { useAppServiceBus } from "../harness/useAppServiceBus.js";
 
@@ -22,14 +22,14 @@ const QUEUE = "msgraph-pull";
 const rejected = createRejectedStore({ connectionString: inject("storageConnectionString"), tablePrefix: "pullwk" });
 const bus = useAppServiceBus();
 
-const drainWith = async (handlers: PullHandlers) => {
+const drainWith = async (handlers: PullHandlers, options?: DrainOptions) => {
   const h = createDeliveryHarness({
     connectionString: bus.standIn.connectionString,
     queue: QUEUE,
     handler: (message: unknown, context: InvocationContext) =>
       runPullWorker(message, context, { queue: QUEUE, handlers, rejected, reschedule: bus.sender }),
   });
-  const r = await h.drain({ idleMs: 500 });
+  const r = await h.drain(options);
   await h.stop();
   return r;
 };
@@ -100,14 +100,15 @@ describe("pull worker", () => {
     );
     let events = 0;
     let resyncs = 0;
-    const r = await drainWith({
+    const handlers: PullHandlers = {
       MSEVENT: async () => {
         if (++events === 1) throw new TransientError("graph.429", "throttled", { retryAfterMs: 300 });
       },
       RESYNC: async () => {
         if (++resyncs === 1) throw new TransientError("graph.503", "unavailable");
       },
-    });
+    };
+    const r = await drainWith(handlers, { awaitScheduled: true }); // the copy is due 300 ms after it was sent
     expect(
       r.deliveries
         .filter((d) => d.sessionId === "CAL")

@@ -86,11 +86,12 @@ describe("push worker", () => {
     const inFlight = new Map<string, number>();
     let maxPerUser = 0;
     let overlapped = false;
-    // Barrier: the first call waits (≤ 5 s) until the other session has started too, so the test shows real
-    // concurrency across sessions even on a busy machine; a harness that ran sessions one by one would fail it.
+    // Barrier: the first call waits until the other session has started too, so the test shows real concurrency
+    // across sessions however busy the machine is; a harness that ran sessions one by one would fail it (the 60 s
+    // guard only turns that hang into a failed `overlapped` below, inside the test timeout).
     let release!: () => void;
     const bothStarted = new Promise<void>((r) => (release = r));
-    const timeout = setTimeout(release, 5_000);
+    const timeout = setTimeout(release, 60_000);
     const h = harnessWith(
       {
         task: async (m) => {
@@ -110,7 +111,7 @@ describe("push worker", () => {
       },
       2,
     );
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(r).toMatchObject({ handled: 16, failed: 0 });
     const order = (user: string) => seen.filter((s) => s.startsWith(user)).map((s) => s.split(":T")[1]);
@@ -131,7 +132,7 @@ describe("push worker", () => {
         throw new TransientError("graph.503", "Graph is unavailable");
       },
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(r).toMatchObject({ handled: 0, failed: 10 });
@@ -174,7 +175,7 @@ describe("push worker", () => {
       await sendRaw(text, session, messageId);
       let called = 0;
       const h = harnessWith({ task: async () => void called++, appointment: async () => void called++ });
-      const r = await h.drain({ idleMs: 500 });
+      const r = await h.drain();
       await h.stop();
       expect(called).toBe(0);
       expect(r.deliveries.filter((d) => d.messageId === messageId).map((d) => [d.deliveryCount, d.outcome])).toEqual([
@@ -211,7 +212,7 @@ describe("push worker", () => {
         throw new PermanentError("graph.404", "the To Do list COINS does not exist");
       },
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(calls).toBe(1);
     expect(r).toMatchObject({ handled: 2, failed: 0 });
@@ -236,7 +237,7 @@ describe("push worker", () => {
       queue: QUEUE,
       handler: (message, context) => runPushWorker(message, context, { queue: QUEUE, handlers: {}, rejected: broken }),
     });
-    const r = await h.drain({ idleMs: 500 });
+    const r = await h.drain();
     await h.stop();
     expect(r.deliveries.map((d) => d.outcome)).toEqual(Array(10).fill("abandoned"));
     const dead = bus.standIn
@@ -292,7 +293,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       },
     });
     const sentAt = clock.now();
-    const first = await h.drain({ idleMs: 300 });
+    const first = await h.drain();
     expect(first.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([["rs-1", 1, "completed"]]);
     // The copy waits on the broker (its clock stands still until the test moves it): scheduled, same session and
     // body, MessageId derived from the original's.
@@ -312,7 +313,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     clock.advance(due - 1);
     expect(clocked.standIn.queue(QUEUE).scheduledCount()).toBe(1); // not before its time
     clock.advance(1);
-    const second = await h.drain({ idleMs: 300 });
+    const second = await h.drain();
     await h.stop();
     expect(second.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["rs-1-r1", 1, "completed"],
@@ -345,9 +346,8 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       8,
       { options: { maxReschedules: 3 } },
     );
-    // Patient idle wait: each copy is scheduled (due at once) after the previous delivery completes; under load its
-    // arrival can take longer than a short idle window.
-    const r = await h.drain({ idleMs: 2_000 });
+    // Each copy is scheduled (due 1 ms later) by the previous delivery: the drain waits for the copies to fall due.
+    const r = await h.drain({ awaitScheduled: true });
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.outcome])).toEqual([
       ["cap-1", "completed"],
@@ -392,7 +392,7 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
       { port },
     );
     const duplicatesBefore = bus.standIn.queue(QUEUE).duplicateCount();
-    const r = await h.drain({ idleMs: 1_000 });
+    const r = await h.drain({ awaitScheduled: true }); // the copy is due 200 ms after it was sent
     await h.stop();
     expect(r.deliveries.map((d) => [d.messageId, d.deliveryCount, d.outcome])).toEqual([
       ["fl-1", 1, "abandoned"],

@@ -115,10 +115,10 @@ describe("conformance with Microsoft's documented payloads", () => {
       }),
     ).toEqual([]);
     sim.createEvent(MB, { subject: "notify", start: day(20, 9), end: day(20, 10) });
-    await sim.waitForDeliveries(1, 3000);
+    await sim.waitForDeliveries(1);
     expect(shapeDiff(fixture("notification-message-created.json"), hook.received[0]!.body)).toEqual([]);
     await sim.triggerLifecycle(r.body.id, "reauthorizationRequired");
-    await sim.waitForDeliveries(2, 3000);
+    await sim.waitForDeliveries(2);
     expect(shapeDiff(fixture("lifecycle-reauthorization-required.json"), hook.received[1]!.body)).toEqual([]);
   });
 

@@ -96,6 +96,7 @@ describe("/_sim control surface", () => {
     });
     expect((await ctl("POST", `subscriptions/${s.body.id}/lifecycle`, { event: "missed" })).status).toBe(202);
     await sim.notificationsIdle();
+    expect((await ctl("GET", "notifications/pending")).body).toEqual({ pending: 0 });
     expect(
       hook.received.map((r) => (r.body as { value: { lifecycleEvent?: string }[] }).value[0]!.lifecycleEvent),
     ).toEqual(["missed"]);
@@ -103,6 +104,34 @@ describe("/_sim control surface", () => {
     expect((await ctl("GET", "subscriptions")).body.value.length).toBe(1);
     expect((await ctl("POST", `subscriptions/${s.body.id}/expire`)).status).toBe(204);
     expect((await ctl("GET", "subscriptions")).body.value).toEqual([]);
+  });
+
+  it("sets how the authorize endpoint answers per login_hint and revokes a user's sign-in sessions", async () => {
+    const authorize = async () => {
+      const q = new URLSearchParams({
+        client_id: sim.defaultApp.clientId,
+        response_type: "code",
+        redirect_uri: "https://localhost/cb",
+        scope: "User.Read offline_access",
+        state: "st",
+        login_hint: MB,
+      });
+      const r = await fetch(`${sim.authorityHost}/${sim.tenantId}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
+      return new URL(r.headers.get("location")!).searchParams;
+    };
+    expect((await ctl("POST", `signin/${MB}`, { refuse: true })).status).toBe(204);
+    expect((await authorize()).get("error")).toBe("access_denied");
+    expect((await ctl("DELETE", `signin/${MB}`)).status).toBe(204);
+    expect((await authorize()).get("code")).toBeTruthy();
+    expect((await ctl("POST", `users/${MB}/revokeSignInSessions`)).status).toBe(204);
+    expect((await ctl("POST", "users/nobody@contoso.test/revokeSignInSessions")).status).toBe(404);
+  });
+
+  it("reads mailboxSettings and changes the time zone as the user would", async () => {
+    const patched = await ctl("PATCH", `mailboxes/${MB}/mailboxSettings`, { timeZone: "Pacific Standard Time" });
+    expect(patched.status).toBe(200);
+    expect((await ctl("GET", `mailboxes/${MB}/mailboxSettings`)).body.timeZone).toBe("Pacific Standard Time");
+    expect((await ctl("PATCH", `mailboxes/${MB}/mailboxSettings`, {})).status).toBe(400);
   });
 
   it("answers 404 for unknown routes", async () => {

@@ -83,6 +83,10 @@ export async function control(sim: GraphSim, method: string, path: string, body:
       }
       if (method === "DELETE") return (sim.clearFaults(), { status: 204 });
     }
+    if (a === "holds" && mbx) {
+      if (!c && method === "GET") return { status: 200, body: { held: sim.heldCount(mbx) } };
+      if (c === "release" && method === "POST") return { status: 200, body: { released: sim.releaseHeld(mbx) } };
+    }
     if (a === "concurrency" && method === "POST") {
       if (typeof b.limit !== "number") throw new Error("limit (number) is required");
       sim.setConcurrencyLimit(b.limit);
@@ -94,6 +98,7 @@ export async function control(sim: GraphSim, method: string, path: string, body:
     }
     if (a === "notifications") {
       if (!mbx && method === "GET") return { status: 200, body: { value: sim.deliveredNotifications() } };
+      if (mbx === "pending" && method === "GET") return { status: 200, body: { pending: sim.pendingNotifications() } };
       if (mbx === "faults" && method === "POST") {
         if (typeof b.duplicateNext === "number") sim.notificationFaults.duplicateNext(b.duplicateNext);
         if (typeof b.dropNext === "number") sim.notificationFaults.dropNext(b.dropNext);

@@ -1,4 +1,4 @@
-// Injectable faults (429/503/410/…, delays), the per-mailbox concurrency limit, and request counters.
+// Injectable faults (429/503/410/…, delays, holds released by the test), the per-mailbox concurrency limit, and request counters.
 import { errorBody, type SimResponse } from "./http.js";
 
 export interface FaultSpec {
@@ -7,7 +7,7 @@ export interface FaultSpec {
   path?: RegExp | string;
   /** mailbox id or UPN */
   mailbox?: string;
-  /** HTTP status to answer with; a status below 400 with delayMs means "delay, then serve normally" */
+  /** HTTP status to answer with; a status below 400 with delayMs or hold means "wait, then serve normally" */
   status: number;
   code?: string;
   /** may be fractional; sent as Retry-After */
@@ -15,6 +15,11 @@ export interface FaultSpec {
   /** default 1; Infinity allowed */
   times?: number;
   delayMs?: number;
+  /**
+   * Holds each matching request (after it entered its mailbox's concurrency slot) until the test calls
+   * `releaseHeld(name)`: explicit synchronisation for tests about requests that overlap, instead of a delay.
+   */
+  hold?: string;
   headers?: Record<string, string>;
 }
 
@@ -55,13 +60,48 @@ export class Faults {
   private inflight = new Map<string, number>();
   c: Counters = { total: 0, byMailbox: {}, byEndpoint: {}, maxConcurrentByMailbox: {}, throttled: 0 };
 
+  /** Requests held by a `hold` fault, per hold name, each waiting for its release. */
+  private readonly held = new Map<string, (() => void)[]>();
+  private heldWaiters: (() => void)[] = [];
+
+  /** Applies a fault's waiting part: its delay (delayMs), then its hold until releaseHeld(hold). */
+  async wait(f: FaultSpec): Promise<void> {
+    if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+    if (f.hold === undefined) return;
+    const name = f.hold;
+    await new Promise<void>((release) => {
+      this.held.set(name, [...(this.held.get(name) ?? []), release]);
+      for (const w of this.heldWaiters.splice(0)) w();
+    });
+  }
+
+  /** Requests waiting at the hold `name` now. */
+  heldCount(name: string): number {
+    return this.held.get(name)?.length ?? 0;
+  }
+
+  /** Resolves once at least `n` requests wait at the hold `name` (re-checked whenever a request gets held). */
+  async waitForHeld(name: string, n: number): Promise<void> {
+    while (this.heldCount(name) < n) await new Promise<void>((r) => this.heldWaiters.push(r));
+  }
+
+  /** Lets every request waiting at the hold `name` go on (later matching requests are held again); how many. */
+  releaseHeld(name: string): number {
+    const waiting = this.held.get(name) ?? [];
+    this.held.delete(name);
+    for (const release of waiting) release();
+    return waiting.length;
+  }
+
   inject(f: FaultSpec): void {
     const re = f.path === undefined ? undefined : f.path instanceof RegExp ? f.path : new RegExp(f.path);
     this.list.push({ ...f, ...(re ? { re } : {}), left: f.times ?? 1 });
   }
 
+  /** Removes every fault; requests still held are released (nothing stays stuck behind a cleared fault). */
   clear(): void {
     this.list = [];
+    for (const name of [...this.held.keys()]) this.releaseHeld(name);
   }
 
   resetCounters(): void {

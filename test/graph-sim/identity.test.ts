@@ -12,6 +12,17 @@ afterAll(async () => {
 });
 
 const form = (o: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(o) });
+const clientCredentials = (override: Record<string, string> = {}) =>
+  fetch(
+    sim.tokenEndpoint,
+    form({
+      client_id: sim.defaultApp.clientId,
+      client_secret: sim.defaultApp.clientSecret,
+      grant_type: "client_credentials",
+      scope: "https://graph.microsoft.com/.default",
+      ...override,
+    }),
+  );
 
 describe("token endpoint", () => {
   it("issues a JWT for client credentials with the app's roles", async () => {
@@ -32,16 +43,7 @@ describe("token endpoint", () => {
     [{ scope: "Calendars.Read" }, 400, "invalid_scope"],
     [{ grant_type: "password" }, 400, "unsupported_grant_type"],
   ])("refuses %o with %i %s", async (override, status, error) => {
-    const r = await fetch(
-      sim.tokenEndpoint,
-      form({
-        client_id: sim.defaultApp.clientId,
-        client_secret: sim.defaultApp.clientSecret,
-        grant_type: "client_credentials",
-        scope: "https://graph.microsoft.com/.default",
-        ...override,
-      }),
-    );
+    const r = await clientCredentials(override);
     expect(r.status).toBe(status);
     const b = (await r.json()) as { error: string; error_codes: number[] };
     expect(b.error).toBe(error);
@@ -178,6 +180,18 @@ describe("authorize behaviour (consent subset, refusal, revoked sessions)", () =
     }
   });
 
+  it("an authorization code expires after 10 minutes on the simulator's clock", async () => {
+    const code = (await authorize("User.Read offline_access")).searchParams.get("code")!;
+    sim.advanceClock(10 * 60_000 + 1_000);
+    try {
+      const r = await redeem(code, "User.Read");
+      expect(r.status).toBe(400);
+      expect(r.body.error).toBe("invalid_grant");
+    } finally {
+      sim.advanceClock(-(10 * 60_000 + 1_000));
+    }
+  });
+
   it("revokeSignInSessions makes earlier refresh tokens invalid_grant (AADSTS50173); a new sign-in works", async () => {
     const scope = "User.Read offline_access";
     const first = await redeem((await authorize(scope)).searchParams.get("code")!, scope);
@@ -217,6 +231,31 @@ describe("bearer and permissions", () => {
     const r = await graph(sim, sim.issueToken({ expiresInSeconds: -10 }))("GET", "/users/jsmith@contoso.test");
     expect(r.status).toBe(401);
     expect(r.body.error.message).toMatch(/expired/);
+  });
+
+  it("token lifetime is judged on the simulator's clock: advanceClock past exp → 401; expires_in is the lifetime", async () => {
+    const t = await clientCredentials();
+    const body = (await t.json()) as { access_token: string; expires_in: number };
+    const claims = JSON.parse(Buffer.from(body.access_token.split(".")[1]!, "base64url").toString()) as {
+      iat: number;
+      exp: number;
+    };
+    expect(body.expires_in).toBe(claims.exp - claims.iat - 1);
+    const call = () => graph(sim, body.access_token)("GET", "/users/jsmith@contoso.test");
+    const lifetimeMs = (claims.exp - claims.iat) * 1000;
+    sim.advanceClock(lifetimeMs - 60_000); // a minute before exp on the simulator's clock: still accepted
+    try {
+      expect((await call()).status).toBe(200);
+      sim.advanceClock(120_000); // a minute after exp
+      const r = await call();
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe("InvalidAuthenticationToken");
+      expect(r.body.error.message).toMatch(/expired/);
+      // A token minted now (on the simulator's clock) is valid again.
+      expect((await graph(sim, sim.issueToken())("GET", "/users/jsmith@contoso.test")).status).toBe(200);
+    } finally {
+      sim.advanceClock(-(lifetimeMs + 60_000));
+    }
   });
 
   it("/me with an app token is 400 as Graph; /users/{upn} works", async () => {

@@ -63,6 +63,8 @@ export class Identity {
     private readonly store: Store,
     private readonly key: Buffer,
     private readonly baseUrl: () => string,
+    /** The simulator's clock (ms; the one advanceClock moves): token lifetimes and code expiry are judged on it. */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get tenantId(): string {
@@ -221,7 +223,7 @@ export class Identity {
       redirectUri,
       userId: user.id,
       scopes: consented,
-      expires: Date.now() + 600_000,
+      expires: this.now() + 600_000,
     };
     const nonce = q.get("nonce");
     if (nonce) c.nonce = nonce;
@@ -264,7 +266,7 @@ export class Identity {
       );
     const grant = p.get("grant_type");
     const scopes = (p.get("scope") ?? "").split(/\s+/).filter(Boolean);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.now() / 1000);
     if (grant === "client_credentials") {
       const resourceScopes = scopes.filter((s) => !["openid", "profile", "offline_access", "email"].includes(s));
       if (resourceScopes.length !== 1 || !/^https:\/\/graph\.microsoft\.com\/?\.default$/i.test(resourceScopes[0]!))
@@ -298,7 +300,7 @@ export class Identity {
       const code = p.get("code") ?? "";
       const c = this.codes.get(code);
       this.codes.delete(code);
-      if (!c || c.expires < Date.now() || c.clientId !== clientId)
+      if (!c || c.expires < this.now() || c.clientId !== clientId)
         return this.oauthError(
           400,
           "invalid_grant",
@@ -448,7 +450,7 @@ export class Identity {
 
   accessToken(
     claims: Record<string, unknown>,
-    now = Math.floor(Date.now() / 1000),
+    now = Math.floor(this.now() / 1000),
     lifetime = TOKEN_LIFETIME_S,
   ): string {
     return signJwt(
@@ -481,7 +483,7 @@ export class Identity {
     if (!claims) throw bad("IDX14100: JWT is not well formed, there are no dots (.).");
     if (claims.aud !== GRAPH_AUDIENCE && claims.aud !== "00000003-0000-0000-c000-000000000000")
       throw bad("Access token validation failure. Invalid audience.");
-    if (typeof claims.exp !== "number" || claims.exp * 1000 < Date.now())
+    if (typeof claims.exp !== "number" || claims.exp * 1000 < this.now())
       throw bad("Lifetime validation failed, the token is expired.");
     if (claims.tid !== this.seed.tenantId) throw bad("Access token validation failure. Invalid tenant.");
     if (typeof claims.jti === "string" && this.revoked.has(claims.jti)) throw bad("Access token has been revoked.");

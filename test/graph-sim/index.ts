@@ -37,6 +37,12 @@ export interface GraphSim {
   seed: SimSeed;
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
+  /** Requests waiting at the `hold` fault `name` now. */
+  heldCount(name: string): number;
+  /** Resolves once at least `n` requests wait at the `hold` fault `name`. */
+  waitForHeld(name: string, n: number): Promise<void>;
+  /** Lets the requests waiting at the `hold` fault `name` go on; returns how many. */
+  releaseHeld(name: string): number;
   setConcurrencyLimit(n: number): void;
   counters(): Counters;
   resetCounters(): void;
@@ -64,10 +70,18 @@ export interface GraphSim {
   ): Promise<void>;
   notificationFaults: { duplicateNext(n?: number): void; dropNext(n?: number): void; delayNextMs(ms: number): void };
   deliveredNotifications(): DeliveredNotification[];
-  /** Resolves once at least n notifications (change or lifecycle) were answered 2xx since start. */
-  waitForDeliveries(n: number, timeoutMs?: number): Promise<DeliveredNotification[]>;
-  /** Resolves when no notification is queued, retrying or in flight. */
-  notificationsIdle(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once at least n notifications (change or lifecycle) were answered 2xx since start; re-checked as each
+   * notification settles. `hangGuardMs` (optional) rejects after that long; by default the test timeout guards.
+   */
+  waitForDeliveries(n: number, hangGuardMs?: number): Promise<DeliveredNotification[]>;
+  /**
+   * Resolves when no notification is queued, waiting for its (retry) timer or in flight: the notifier's pending
+   * counter at 0, not a quiet period. `hangGuardMs` as for waitForDeliveries.
+   */
+  notificationsIdle(hangGuardMs?: number): Promise<void>;
+  /** Notifications queued, waiting for their (retry) timer or in flight. */
+  pendingNotifications(): number;
   expireSubscription(id: string): void;
   advanceClock(ms: number): void;
   /** How the authorize endpoint answers for `loginHint` ("*" = everyone): another account, fewer scopes, refusal. */
@@ -89,6 +103,13 @@ export interface GraphSim {
   }): string;
   stop(): Promise<void>;
 }
+
+/**
+ * The system clock as the simulator reads it: a reference taken when this module loads, so the simulator stands for
+ * another machine (Entra, Graph) whose time moves only with the real clock and advanceClock, even while a test fakes
+ * the app's Date (vi.useFakeTimers({ toFake: ["Date"] })) to move the clock MSAL reads.
+ */
+const systemNow: () => number = Date.now;
 
 export interface StartOptions extends Partial<SimOptions> {
   seed?: SimSeed;
@@ -130,7 +151,13 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
   const cert = ensureDevCert();
   const store = new Store(seed);
   const faults = new Faults();
-  const identity = new Identity(seed, store, randomBytes(32), () => core.baseUrl);
+  const identity = new Identity(
+    seed,
+    store,
+    randomBytes(32),
+    () => core.baseUrl,
+    () => core.now(),
+  );
   const subs = new Subscriptions(() => core, store, cert.cert);
   const uploads = new Uploads(() => core);
   const core: SimCore = {
@@ -144,7 +171,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     baseUrl: "",
     graphUrl: "",
     clockOffsetMs: 0,
-    now: () => Date.now() + core.clockOffsetMs,
+    now: () => systemNow() + core.clockOffsetMs,
   };
 
   const server: Server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
@@ -183,7 +210,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
       const f = faults.take(method, path, []);
       faults.c.byEndpoint[endpointKey(method, path)] = (faults.c.byEndpoint[endpointKey(method, path)] ?? 0) + 1;
       if (f) {
-        if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+        await faults.wait(f);
         if (f.status >= 400) return send(res, faults.response(f, { requestId, clientRequestId }));
       }
       const r = identity.handle(method, path, url.searchParams, body);
@@ -224,6 +251,9 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     seed,
     injectFault: (f) => faults.inject(f),
     clearFaults: () => faults.clear(),
+    heldCount: (name) => faults.heldCount(name),
+    waitForHeld: (name, n) => faults.waitForHeld(name, n),
+    releaseHeld: (name) => faults.releaseHeld(name),
     setConcurrencyLimit: (n) => void (faults.concurrencyLimit = n),
     counters: () => faults.snapshot(),
     resetCounters: () => faults.resetCounters(),
@@ -250,6 +280,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     deliveredNotifications: () => [...subs.notifier.delivered],
     waitForDeliveries: (n, t) => subs.notifier.waitForDeliveries(n, t),
     notificationsIdle: (t) => subs.notifier.idle(t),
+    pendingNotifications: () => subs.notifier.pendingCount(),
     expireSubscription: (id) => subs.expire(id),
     advanceClock: (ms) => void (core.clockOffsetMs += ms),
     setSignIn: (hint, b) =>
@@ -263,7 +294,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
     issueToken: (o = {}) => {
       const app = seed.apps.find((a) => a.clientId === (o.clientId ?? app0.clientId));
       if (!app) throw new Error(`graph-sim: no app ${o.clientId}`);
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(core.now() / 1000);
       if (o.user) {
         const u = mb(o.user);
         return identity.accessToken(

@@ -169,33 +169,60 @@ export class Notifier {
     return this.delivered.filter((d) => d.status >= 200 && d.status < 300);
   }
 
-  /** Resolves once at least `n` notifications were answered 2xx (since start); rejects after timeoutMs. */
-  async waitForDeliveries(n: number, timeoutMs = 5000): Promise<DeliveredNotification[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.successful().length < n) {
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(
-          `graph-sim: waited ${timeoutMs} ms for ${n} successful notification(s), have ${this.successful().length} (attempts: ${this.delivered.length})`,
-        );
-      await Promise.race([this.changed(), new Promise((r) => setTimeout(r, Math.min(left, 50)))]);
+  /**
+   * Resolves once `done()` holds, re-checked whenever a notification settles (no polling, no idle window). The only
+   * deadline is an optional hang guard (`hangGuardMs`); without one, the test runner's timeout is the guard.
+   */
+  private async until(done: () => boolean, what: () => string, hangGuardMs?: number): Promise<void> {
+    if (done()) return;
+    let guard: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      if (hangGuardMs === undefined) return;
+      guard = setTimeout(() => reject(new Error(`graph-sim: ${what()} (hang guard ${hangGuardMs} ms)`)), hangGuardMs);
+      guard.unref?.();
+    });
+    timedOut.catch(() => undefined);
+    try {
+      while (!done()) await Promise.race([this.changed(), timedOut]);
+    } finally {
+      clearTimeout(guard);
     }
+  }
+
+  /** Resolves once at least `n` notifications were answered 2xx (since start). */
+  async waitForDeliveries(n: number, hangGuardMs?: number): Promise<DeliveredNotification[]> {
+    await this.until(
+      () => this.successful().length >= n,
+      () =>
+        `waiting for ${n} successful notification(s), have ${this.successful().length} (attempts: ${this.delivered.length})`,
+      hangGuardMs,
+    );
     return this.successful();
   }
 
-  /** Resolves when no notification is queued or in flight. */
-  async idle(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pending > 0) {
-      if (Date.now() > deadline)
-        throw new Error(`graph-sim: ${this.pending} notification(s) still pending after ${timeoutMs} ms`);
-      await Promise.race([this.changed(), new Promise((r) => setTimeout(r, 50))]);
-    }
+  /**
+   * Notifications not finished: queued (a batch being gathered), waiting for their (retry) timer, or in flight. Each
+   * of them is sent without anything else happening, so "idle" is this counter at 0, not a quiet period.
+   */
+  pendingCount(): number {
+    return this.pending;
+  }
+
+  /** Resolves when no notification is queued, waiting to be (re)sent or in flight (pendingCount() === 0). */
+  async idle(hangGuardMs?: number): Promise<void> {
+    await this.until(
+      () => this.pending === 0,
+      () => `${this.pending} notification(s) still pending`,
+      hangGuardMs,
+    );
   }
 
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    // Cleared timers never settle: count them out, so a waiter sees the notifier idle rather than hang.
+    this.pending -= this.timers.size;
     this.timers.clear();
+    for (const w of this.waiters.splice(0)) w();
   }
 }

@@ -93,8 +93,6 @@ async function route(core: SimCore, req: SimRequest): Promise<SimResponse> {
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Runs one Graph request (direct or a $batch item) through counters, concurrency, faults and the routes. */
 export async function handleGraph(core: SimCore, req: SimRequest): Promise<SimResponse> {
   const base = { "request-id": req.requestId, "client-request-id": req.clientRequestId };
@@ -117,7 +115,7 @@ export async function handleGraph(core: SimCore, req: SimRequest): Promise<SimRe
     }
     const f = core.faults.take(req.method, req.path, mb ? [mb.id, mb.userPrincipalName] : []);
     if (f) {
-      if (f.delayMs) await sleep(f.delayMs);
+      await core.faults.wait(f);
       if (f.status >= 400) return withBase(core.faults.response(f, req));
     }
     return withBase(await route(core, req));

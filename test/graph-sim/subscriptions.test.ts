@@ -1,7 +1,11 @@
 // Tests of subscriptions: the validation handshake, limits, renew/delete, notifications with retries and lifecycle events.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGraphSim, type GraphSim } from "./index.js";
-import { appToken, graph, inMinutes, sleep, Webhook } from "./testkit.js";
+import { waitUntil } from "../harness/waitUntil.js";
+import { appToken, graph, inMinutes, Webhook } from "./testkit.js";
+
+/** Webhook answers a test releases itself (after the simulator gave up waiting for them). */
+const late: (() => void)[] = [];
 
 let sim: GraphSim;
 let g: ReturnType<typeof graph>;
@@ -86,14 +90,16 @@ describe("validation handshake", () => {
       ),
     ],
     [
+      // Answered only after the simulator gave up (after create() returned): later than any timeout, by construction.
       "too slowly",
       (res: import("node:http").ServerResponse, token: string) =>
-        void setTimeout(() => (res.writeHead(200, { "content-type": "text/plain" }), res.end(token)), 700),
+        void late.push(() => (res.writeHead(200, { "content-type": "text/plain" }), res.end(token))),
     ],
   ])("is refused (400 ValidationError) when the webhook answers with %s", async (_n, answer) => {
     hook.handler = (req, _b, res) =>
       answer(res, new URL(req.url!, "http://x").searchParams.get("validationToken") ?? "");
     const r = await create();
+    for (const answerLate of late.splice(0)) answerLate();
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe("ValidationError");
     expect(sim.subscriptions()).toEqual([]);
@@ -161,7 +167,7 @@ describe("notifications", () => {
     const c = await create();
     const e = await g("POST", `/users/${MB}/events`, evBody);
     sim.updateEvent(MB, e.body.id, { subject: "by the user" });
-    await sim.waitForDeliveries(sim.deliveredNotifications().filter((d) => d.status === 202).length + 2, 3000);
+    await sim.waitForDeliveries(sim.deliveredNotifications().filter((d) => d.status === 202).length + 2);
     const items = hook.received.map((r) => (r.body as { value: Record<string, any>[] }).value[0]!); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(items.map((i) => i.changeType)).toEqual(["created", "updated"]);
     expect(items[0]).toMatchObject({
@@ -185,7 +191,7 @@ describe("notifications", () => {
       } else Webhook.correct(req, body, res);
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await sim.notificationsIdle();
     expect(calls).toBe(3);
     const attempts = sim.deliveredNotifications().slice(-3);
     expect(attempts.map((a) => [a.status, a.attempt])).toEqual([
@@ -205,7 +211,7 @@ describe("notifications", () => {
       res.end();
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await sim.notificationsIdle();
     const changeAttempts = hook.received.filter((r) => !r.url.includes("/lifecycle"));
     expect(changeAttempts.length).toBe(4);
     const lifecycle = hook.received.filter((r) => r.url.includes("/lifecycle"));
@@ -219,11 +225,14 @@ describe("notifications", () => {
     let calls = 0;
     hook.handler = (req, body, res) => {
       calls++;
-      if (calls === 1) setTimeout(() => Webhook.correct(req, body, res), 500);
+      // The first POST is answered only once the simulator recorded it as timed out (status 0).
+      if (calls === 1) late.push(() => Webhook.correct(req, body, res));
       else Webhook.correct(req, body, res);
     };
     sim.createEvent(MB, evBody);
-    await sim.notificationsIdle(5000);
+    await waitUntil("the first attempt to time out", () => sim.deliveredNotifications().some((d) => d.status === 0));
+    for (const answerLate of late.splice(0)) answerLate();
+    await sim.notificationsIdle();
     const last = sim.deliveredNotifications().slice(-2);
     expect(last.map((a) => a.status)).toEqual([0, 202]);
   });
@@ -233,7 +242,9 @@ describe("notifications", () => {
     sim.expireSubscription(c.body.id);
     expect(sim.subscriptions()).toEqual([]);
     sim.createEvent(MB, evBody);
-    await sleep(100);
+    // A change for a live subscription is pending at once (queued in the same turn); for an expired one nothing is.
+    expect(sim.pendingNotifications()).toBe(0);
+    await sim.notificationsIdle();
     expect(hook.received).toEqual([]);
     const d = await create({ expirationDateTime: inMinutes(5) });
     sim.advanceClock(6 * 60_000);

@@ -97,4 +97,3 @@ export class Webhook {
 }
 
 export const inMinutes = (m: number): string => new Date(Date.now() + m * 60_000).toISOString();
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -18,7 +18,7 @@ describe("delivery harness", () => {
         seen.push({ body, meta: ctx.triggerMetadata ?? {} });
       },
     });
-    const r = await harness.drain({ idleMs: 500 });
+    const r = await harness.drain();
     await harness.stop();
     expect(r).toMatchObject({ handled: 2, failed: 0 });
     expect(seen.map((s) => s.body)).toEqual([{ hello: "world" }, "plain text, not JSON"]);
@@ -37,7 +37,7 @@ describe("delivery harness", () => {
         if (++calls < 3) throw new Error("not yet");
       },
     });
-    const r = await harness.drain({ idleMs: 500 });
+    const r = await harness.drain();
     await harness.stop();
     expect(r.deliveries.map((d) => [d.deliveryCount, d.outcome])).toEqual([
       [1, "abandoned"],
@@ -46,5 +46,52 @@ describe("delivery harness", () => {
     ]);
     expect(bus.standIn.queue("erp-inbound").activeCount()).toBe(0);
     expect(bus.standIn.queue("erp-inbound").deadLetters()).toHaveLength(0);
+  });
+
+  it("drains on the broker's counts: a follow-up a handler sends is taken in the same drain, a message scheduled ahead does not hold it", async () => {
+    const q = bus.standIn.queue("erp-inbound");
+    await bus.sender.send(
+      "erp-inbound",
+      { later: true },
+      { sessionId: "U3", messageId: "h-later", scheduledEnqueueTimeUtc: new Date(Date.now() + 3_600_000) },
+    );
+    await bus.sender.send("erp-inbound", { step: 1 }, { sessionId: "U3", messageId: "h-4" });
+    const seen: unknown[] = [];
+    const harness = createDeliveryHarness({
+      connectionString: bus.standIn.connectionString,
+      queue: "erp-inbound",
+      handler: async (body: unknown) => {
+        seen.push(body);
+        const step = (body as { step?: number }).step;
+        // A follow-up in another session, sent while this message is still locked: the drain must not end before it.
+        if (step === 1) await bus.sender.send("erp-inbound", { step: 2 }, { sessionId: "U4", messageId: "h-5" });
+      },
+    });
+    const r = await harness.drain();
+    await harness.stop();
+    expect(r).toMatchObject({ handled: 2, failed: 0 });
+    expect(seen).toEqual([{ step: 1 }, { step: 2 }]);
+    expect(q.scheduledCount()).toBe(1);
+    expect(q.dueCount()).toBe(0);
+  });
+
+  it("with awaitScheduled, waits for a copy scheduled moments ahead to fall due and handles it", async () => {
+    const q = bus.standIn.queue("msgraph-pull");
+    await bus.sender.send(
+      "msgraph-pull",
+      { soon: true },
+      { sessionId: "U5", messageId: "h-soon", scheduledEnqueueTimeUtc: new Date(Date.now() + 200) },
+    );
+    const seen: unknown[] = [];
+    const harness = createDeliveryHarness({
+      connectionString: bus.standIn.connectionString,
+      queue: "msgraph-pull",
+      handler: async (body: unknown) => void seen.push(body),
+    });
+    const r = await harness.drain({ awaitScheduled: true });
+    await harness.stop();
+    expect(r).toMatchObject({ handled: 1, failed: 0 });
+    expect(seen).toEqual([{ soon: true }]);
+    expect(q.scheduledCount()).toBe(0);
   });
 });

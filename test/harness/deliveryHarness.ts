@@ -4,7 +4,13 @@ import { randomUUID } from "node:crypto";
 import { InvocationContext, type LogLevel } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
 import { hostBody, hostDeliveryCount, hostTriggerMetadata } from "../../sandbox/host/serviceBusBinding.js";
-import { startServiceBusStandIn, type Clock, type ServiceBusStandIn } from "../servicebus/index.js";
+import {
+  standInFor,
+  startServiceBusStandIn,
+  type Clock,
+  type QueueView,
+  type ServiceBusStandIn,
+} from "../servicebus/index.js";
 
 export type TriggerHandler = (message: unknown, context: InvocationContext) => Promise<unknown>;
 
@@ -15,6 +21,11 @@ export interface DeliveryHarnessOptions {
   /** Sessions processed at the same time (host.json extensions.serviceBus.maxConcurrentSessions; default 8). */
   maxConcurrentSessions?: number;
   functionName?: string;
+  /**
+   * The stand-in broker behind `connectionString`, whose queue counts tell the drain when it is done; default: the
+   * stand-in started in this process with that connection string.
+   */
+  standIn?: ServiceBusStandIn;
 }
 
 /** One call of the handler, as recorded by the harness. */
@@ -39,9 +50,24 @@ export interface DrainResult {
   deliveries: Delivery[];
 }
 
+export interface DrainOptions {
+  /**
+   * Also wait for the queue's scheduled messages to fall due and drain them: for copies scheduled moments ahead on
+   * the system clock (the drain waits for the due time, however long the machine takes, not for a quiet period).
+   * Not with a TestClock, whose scheduled messages fall due only when the test advances it.
+   */
+  awaitScheduled?: boolean;
+  /** @deprecated Ignored (kept so older callers compile): a drain ends on the queue's counts, not after silence. */
+  idleMs?: number;
+}
+
 export interface DeliveryHarness {
-  /** Processes messages until no session has a message for `idleMs` (default 1000). */
-  drain(options?: { idleMs?: number }): Promise<DrainResult>;
+  /**
+   * Processes messages until the queue has nothing due and no handler runs: no available or locked message, no
+   * scheduled message whose time has come (the broker's dueCount() at 0). Scheduled messages not yet due do not
+   * hold the drain. No quiet period is waited for.
+   */
+  drain(options?: DrainOptions): Promise<DrainResult>;
   /** Everything the handler logged through its InvocationContext. */
   logs: LogLine[];
   stop(): Promise<void>;
@@ -60,23 +86,29 @@ const isNoSession = (error: unknown) => {
   return e.code === "ServiceTimeout" || e.code === "SessionCannotBeLocked";
 };
 
+/** Hang guards of the SDK calls (a receive or accept is made only when the broker has what it waits for). */
+const RECEIVE_GUARD_MS = 60_000;
+const ACCEPT_GUARD_MS = 10_000;
+/** How often an idle worker re-reads the broker's counts (a condition check, not a quiet period). */
+const POLL_MS = 5;
+
 export function createDeliveryHarness(options: DeliveryHarnessOptions): DeliveryHarness {
   const logs: LogLine[] = [];
   const open = new Set<ServiceBusClient>();
   const functionName = options.functionName ?? `${options.queue}Trigger`;
 
-  /**
-   * A client per drain: the SDK asks the broker to hold a session accept for retryOptions.timeoutInMs
-   * (com.microsoft:timeout, the broker answers ~1 s before it), so that timeout is what bounds the idle wait.
-   */
-  const clientFor = (idleMs: number) =>
-    new ServiceBusClient(options.connectionString, {
-      retryOptions: { maxRetries: 0, timeoutInMs: Math.max(idleMs + 1_000, 2_000) },
-    });
+  const view = (): QueueView => {
+    const standIn = options.standIn ?? standInFor(options.connectionString);
+    if (!standIn)
+      throw new Error(`delivery harness: no Service Bus stand-in in this process serves ${options.connectionString}`);
+    return standIn.queue(options.queue);
+  };
 
-  async function runSession(receiver: ServiceBusSessionReceiver, idleMs: number, result: DrainResult) {
-    for (;;) {
-      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: idleMs });
+  /** Processes the session's messages one by one while it has one available; returns when it has none. */
+  async function runSession(receiver: ServiceBusSessionReceiver, q: QueueView, result: DrainResult) {
+    while (q.availableCount(receiver.sessionId) > 0) {
+      // A message is there for this session: the wait below is a hang guard, never what ends the session.
+      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: RECEIVE_GUARD_MS });
       if (!message) return;
       const body = hostBody(message);
       const context = new InvocationContext({
@@ -119,36 +151,54 @@ export function createDeliveryHarness(options: DeliveryHarnessOptions): Delivery
     }
   }
 
-  async function worker(client: ServiceBusClient, idleMs: number, result: DrainResult) {
-    for (;;) {
-      let receiver: ServiceBusSessionReceiver;
-      try {
-        receiver = await client.acceptNextSession(options.queue, {
-          receiveMode: "peekLock",
-          skipParsingBodyAsJson: true,
-          maxAutoLockRenewalDurationInMs: 5 * 60_000,
-        });
-      } catch (error) {
-        if (isNoSession(error)) return;
-        throw error;
-      }
-      try {
-        await runSession(receiver, idleMs, result);
-      } finally {
-        await receiver.close();
-      }
-    }
-  }
-
   return {
     logs,
-    async drain({ idleMs = 1000 } = {}) {
+    async drain({ awaitScheduled = false } = {}) {
+      const q = view();
       const result: DrainResult = { handled: 0, failed: 0, deliveries: [] };
       const n = options.maxConcurrentSessions ?? 8;
-      const client = clientFor(idleMs);
+      // The SDK asks the broker to hold a session accept for retryOptions.timeoutInMs (the broker answers ~1 s
+      // before). A worker accepts only when a free session waits for it, so that wait is only a guard too.
+      const client = new ServiceBusClient(options.connectionString, {
+        retryOptions: { maxRetries: 0, timeoutInMs: ACCEPT_GUARD_MS },
+      });
       open.add(client);
+      let accepting = 0;
+      let inSession = 0;
+      const done = () =>
+        accepting === 0 && inSession === 0 && q.dueCount() === 0 && (!awaitScheduled || q.scheduledCount() === 0);
+      const worker = async () => {
+        while (!done()) {
+          // Accept only a session the broker can lock now (one per free session among the workers): no accept waits.
+          if (q.freeSessionCount() <= accepting) {
+            await new Promise((r) => setTimeout(r, POLL_MS));
+            continue;
+          }
+          accepting++;
+          let receiver: ServiceBusSessionReceiver;
+          try {
+            receiver = await client.acceptNextSession(options.queue, {
+              receiveMode: "peekLock",
+              skipParsingBodyAsJson: true,
+              maxAutoLockRenewalDurationInMs: 5 * 60_000,
+            });
+          } catch (error) {
+            if (isNoSession(error)) continue; // another receiver took it first: look again
+            throw error;
+          } finally {
+            accepting--;
+          }
+          inSession++;
+          try {
+            await runSession(receiver, q, result);
+          } finally {
+            await receiver.close();
+            inSession--;
+          }
+        }
+      };
       try {
-        await Promise.all(Array.from({ length: n }, () => worker(client, idleMs, result)));
+        await Promise.all(Array.from({ length: n }, worker));
       } finally {
         open.delete(client);
         await client.close();

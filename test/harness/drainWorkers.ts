@@ -11,7 +11,7 @@ import { createDeliveryHarness, type DrainResult } from "./deliveryHarness.js";
 async function drain(rig: AppRig, queue: string, handler: (m: unknown, c: InvocationContext) => Promise<unknown>) {
   const h = createDeliveryHarness({ connectionString: rig.bus.connectionString, queue, handler });
   try {
-    return await h.drain({ idleMs: 500 });
+    return await h.drain();
   } finally {
     await h.stop();
   }

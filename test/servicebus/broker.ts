@@ -557,6 +557,18 @@ export class Entity {
     return undefined;
   }
 
+  /** Sessions that have an available (active, unlocked) message and are not held by a receiver. */
+  freeSessions(): Set<string> {
+    const now = this.clock.now();
+    const out = new Set<string>();
+    for (const m of this.messages.values()) {
+      if (m.state !== "active" || m.lock || m.sessionId === undefined || out.has(m.sessionId)) continue;
+      const s = this.sessions.get(m.sessionId);
+      if (!s || !this.isHeld(s, now)) out.add(m.sessionId);
+    }
+    return out;
+  }
+
   /** Receivers whose session was locked while their attach is still being answered (not open yet). */
   private readonly attaching = new WeakSet<Consumer>();
 
@@ -706,6 +718,17 @@ export function queueView(q: Entity): QueueView {
   return {
     activeCount: () => [...q.messages.values()].filter((m) => m.state === "active").length,
     scheduledCount: () => [...q.messages.values()].filter((m) => m.state === "scheduled").length,
+    availableCount: (sessionId) =>
+      [...q.messages.values()].filter(
+        (m) => m.state === "active" && !m.lock && (sessionId === undefined || m.sessionId === sessionId),
+      ).length,
+    freeSessionCount: () => q.freeSessions().size,
+    dueCount: () => {
+      const now = q.clock.now();
+      return [...q.messages.values()].filter(
+        (m) => m.state === "active" || (m.state === "scheduled" && (m.scheduledTime?.getTime() ?? 0) <= now),
+      ).length;
+    },
     deadLetters: () =>
       dlq
         ? [...dlq.messages.values()].filter((m) => m.state !== "completed").map((m) => storedView(m, "deadlettered"))

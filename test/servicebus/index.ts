@@ -7,6 +7,14 @@ import type { QueueOptions, QueueView, ServiceBusStandIn } from "./types.js";
 export { TestClock, systemClock, type Clock } from "./clock.js";
 export type { QueueOptions, QueueView, ServiceBusStandIn, StoredMessage, StoredMessageState } from "./types.js";
 
+/** The stand-ins running in this process, by connection string (the delivery harness reads their queue counts). */
+const running = new Map<string, ServiceBusStandIn>();
+
+/** The stand-in started in this process that serves `connectionString`, if any. */
+export function standInFor(connectionString: string): ServiceBusStandIn | undefined {
+  return running.get(connectionString);
+}
+
 /**
  * Starts the stand-in on 127.0.0.1 (`port` 0 or omitted = a free port) with the given queues. `clock` (default the
  * system clock) drives scheduled-message visibility, lock expiry and duplicate detection: pass a TestClock to move
@@ -36,7 +44,7 @@ export async function startServiceBusStandIn(opts: {
     `Endpoint=sb://127.0.0.1:${server.port};SharedAccessKeyName=RootManageSharedAccessKey;` +
     `SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`;
   let stopped = false;
-  return {
+  const standIn: ServiceBusStandIn = {
     port: server.port,
     connectionString,
     queue(name: string): QueueView {
@@ -47,8 +55,11 @@ export async function startServiceBusStandIn(opts: {
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
+      running.delete(connectionString);
       for (const e of entities.values()) e.stop();
       await server.stop();
     },
   };
+  running.set(connectionString, standIn);
+  return standIn;
 }

@@ -2,7 +2,7 @@
 import { ServiceBusClient, isServiceBusError, type ServiceBusReceivedMessage } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { TestClock } from "./clock.js";
-import { useStandIn } from "./useStandIn.js";
+import { receiveN, useStandIn } from "./useStandIn.js";
 
 // Lock expiry, scheduling and duplicate detection run on this clock: each test moves time itself.
 const clock = new TestClock();
@@ -49,7 +49,7 @@ describe("Service Bus stand-in", () => {
     expect(rig.sb.queue("plain").activeCount()).toBe(2);
 
     const receiver = rig.client.createReceiver("plain");
-    const got = await receiver.receiveMessages(2, { maxWaitTimeInMs: 2_000 });
+    const got = await receiveN(receiver, 2);
     expect(got.map((m) => m.messageId)).toEqual(["id-1", "id-2"]);
     const [first, second] = got as [ServiceBusReceivedMessage, ServiceBusReceivedMessage];
     expect(first.body).toEqual(body);
@@ -94,9 +94,9 @@ describe("Service Bus stand-in", () => {
     );
     const seen: Record<string, number[]> = { A: [], B: [] };
     const drain = async (r: typeof r1) => {
-      for (;;) {
-        const batch = await r.receiveMessages(2, { maxWaitTimeInMs: 300 });
-        if (batch.length === 0) return;
+      // Each session holds 5 messages: receive until all 5 are in (the receive's wait is only a hang guard).
+      while ((seen[r.sessionId]?.length ?? 0) < 5) {
+        const batch = await receiveN(r, 1);
         for (const m of batch) {
           expect(m.sessionId).toBe(r.sessionId);
           seen[r.sessionId]?.push((m.body as { i: number }).i);
@@ -117,7 +117,7 @@ describe("Service Bus stand-in", () => {
     const receiver = await rig.client.acceptSession("retry", "U1");
     const counts: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+      const [m] = await receiveN(receiver, 1);
       expect(m).toBeDefined();
       counts.push(m!.deliveryCount!);
       if (i > 0) expect(m!.applicationProperties?.attempt).toBe(i - 1);
@@ -135,7 +135,7 @@ describe("Service Bus stand-in", () => {
       deliveryCount: 10,
     });
     const dlq = rig.client.createReceiver("retry", { subQueueType: "deadLetter" });
-    const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [d] = await receiveN(dlq, 1);
     expect(d?.messageId).toBe("poison");
     expect(d?.sessionId).toBe("U1");
     expect(d?.body).toEqual({ bad: true });
@@ -153,7 +153,7 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages({ body: "{not json", messageId: "x1", applicationProperties: { keep: "me" } });
     await sender.close();
     const receiver = rig.client.createReceiver("dl");
-    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [m] = await receiveN(receiver, 1);
     await receiver.deadLetterMessage(m!, {
       deadLetterReason: "InvalidBody",
       deadLetterErrorDescription: "data.start: Required",
@@ -167,7 +167,7 @@ describe("Service Bus stand-in", () => {
       state: "deadlettered",
     });
     const dlq = rig.client.createReceiver("dl", { subQueueType: "deadLetter" });
-    const [d] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [d] = await receiveN(dlq, 1);
     expect(d?.deadLetterReason).toBe("InvalidBody");
     expect(d?.deadLetterErrorDescription).toBe("data.start: Required");
     expect(d?.applicationProperties?.keep).toBe("me");
@@ -195,7 +195,7 @@ describe("Service Bus stand-in", () => {
     expect(await receiver.receiveMessages(5, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     clock.advance(1);
     const got: ServiceBusReceivedMessage[] = [];
-    while (got.length < 2) got.push(...(await receiver.receiveMessages(5, { maxWaitTimeInMs: 2_000 })));
+    got.push(...(await receiveN(receiver, 2)));
     expect(got.map((m) => m.body).sort()).toEqual(["later", "via-annotation"]);
     const later = got.find((m) => m.messageId === "s1");
     expect(later?.sequenceNumber?.toNumber()).toBe(keep!.toNumber());
@@ -237,7 +237,7 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages({ body: "x", messageId: "l1" });
     await sender.close();
     const receiver = rig.client.createReceiver("shortlock", { maxAutoLockRenewalDurationInMs: 0 });
-    const [m1] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [m1] = await receiveN(receiver, 1);
     expect(m1?.deliveryCount).toBe(0);
     clock.advance(399);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
@@ -245,7 +245,7 @@ describe("Service Bus stand-in", () => {
     await expect(receiver.completeMessage(m1!)).rejects.toSatisfy(
       (e: unknown) => isServiceBusError(e) && e.code === "MessageLockLost",
     );
-    const [m2] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [m2] = await receiveN(receiver, 1);
     expect(m2?.messageId).toBe("l1");
     expect(m2?.deliveryCount).toBe(1);
     await receiver.completeMessage(m2!);
@@ -257,7 +257,7 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages({ body: "x", messageId: "r1" });
     await sender.close();
     const receiver = rig.client.createReceiver("renew", { maxAutoLockRenewalDurationInMs: 0 });
-    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [m] = await receiveN(receiver, 1);
     const before = m!.lockedUntilUtc!.getTime();
     clock.advance(350);
     const until = await receiver.renewMessageLock(m!);
@@ -286,7 +286,7 @@ describe("Service Bus stand-in", () => {
     const fromSecond = await receiver.peekMessages(10, { fromSequenceNumber: inSession[1]!.sequenceNumber! });
     expect(fromSecond.map((m) => m.body)).toEqual(["c"]);
     expect(all.every((m) => m.deliveryCount === 0)).toBe(true);
-    const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 500 });
+    const got = await receiveN(receiver, 2);
     expect(got.map((m) => m.body)).toEqual(["a", "c"]);
     for (const m of got) await receiver.completeMessage(m);
     await receiver.close();
@@ -320,7 +320,7 @@ describe("Service Bus stand-in", () => {
     expect(new Set(q.messages().map((m) => m.messageId)).size).toBe(1_000);
     expect(q.messages()[999]?.bodyJson).toEqual({ source: "RESYNC", user: "U999" });
     const r = await rig.client.acceptSession("fanout", "U999");
-    const [m] = await r.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    const [m] = await receiveN(r, 1);
     expect(m?.body).toEqual({ source: "RESYNC", user: "U999" });
     await r.completeMessage(m!);
     await r.close();
@@ -331,7 +331,7 @@ describe("Service Bus stand-in", () => {
     await sender.sendMessages({ body: "d", messageId: "d1" });
     await sender.close();
     const receiver = rig.client.createReceiver("defer");
-    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [m] = await receiveN(receiver, 1);
     await receiver.deferMessage(m!);
     expect(rig.sb.queue("defer").messages()[0]?.state).toBe("deferred");
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);

@@ -3,7 +3,7 @@ import { ServiceBusClient, isServiceBusError, type ServiceBusReceivedMessage } f
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "../harness/waitUntil.js";
 import { TestClock } from "./clock.js";
-import { useStandIn } from "./useStandIn.js";
+import { receiveN, useStandIn } from "./useStandIn.js";
 
 // Lock expiry runs on this clock: each test moves time itself.
 const clock = new TestClock();
@@ -64,12 +64,12 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     ]);
     await sender.close();
     const r1 = await rig.client.acceptNextSession("handover");
-    const first = await r1.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
+    const first = await receiveN(r1, 2);
     expect(first.map((m) => m.body)).toEqual([1, 2]);
     await r1.completeMessage(first[0]!);
     await r1.close();
     const r2 = await rig.client.acceptNextSession("handover");
-    const [again] = await r2.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
+    const [again] = await receiveN(r2, 1);
     expect(again?.body).toBe(2);
     expect(again?.deliveryCount).toBe(0);
     await r2.completeMessage(again!);
@@ -81,7 +81,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     await sender.sendMessages({ body: "x", sessionId: "L" });
     await sender.close();
     const r1 = await rig.client.acceptSession("lost", "L", { maxAutoLockRenewalDurationInMs: 0 });
-    const [m] = await r1.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    const [m] = await receiveN(r1, 1);
     expect(m?.lockedUntilUtc?.getTime()).toBeLessThanOrEqual(r1.sessionLockedUntilUtc.getTime());
     clock.advance(500);
     // The broker detaches r1's link; settle only once the client has answered the detach (it then knows the lock
@@ -92,7 +92,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     );
     const r2 = await rig.client.acceptNextSession("lost");
     expect(r2.sessionId).toBe("L");
-    const [m2] = await r2.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    const [m2] = await receiveN(r2, 1);
     expect(m2?.body).toBe("x");
     expect(m2?.deliveryCount).toBe(0);
     await r2.completeMessage(m2!);
@@ -105,7 +105,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     await sender.sendMessages({ body: "slow", messageId: "a1" });
     await sender.close();
     const receiver = rig.client.createReceiver("autorenew"); // default: auto lock renewal on
-    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    const [m] = await receiveN(receiver, 1);
     // 1.3 s of broker time, 100 ms at a time, each step only after the SDK renewed the lock again: a lock the SDK
     // stopped renewing would expire inside the first 500 ms.
     const q = rig.sb.queue("autorenew");
@@ -124,7 +124,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     await sender.sendMessages([{ body: "a" }, { body: "b" }]);
     await sender.close();
     const receiver = rig.client.createReceiver("rad", { receiveMode: "receiveAndDelete" });
-    const got: ServiceBusReceivedMessage[] = await receiver.receiveMessages(2, { maxWaitTimeInMs: 1_000 });
+    const got: ServiceBusReceivedMessage[] = await receiveN(receiver, 2);
     expect(got.map((m) => m.body)).toEqual(["a", "b"]);
     expect(got[0]?.lockToken).toBeUndefined();
     await receiver.close();
@@ -151,7 +151,7 @@ describe("Service Bus stand-in: sessions and receivers", () => {
     await sender.sendMessages({ body: "late", sessionId: "W" });
     const receiver = await pending;
     expect(receiver.sessionId).toBe("W");
-    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+    const [m] = await receiveN(receiver, 1);
     expect(m?.body).toBe("late");
     await receiver.completeMessage(m!);
     await receiver.close();

@@ -38,6 +38,15 @@ export interface QueueView {
   /** Messages in state "active" (available or locked), like ActiveMessageCount. */
   activeCount(): number;
   scheduledCount(): number;
+  /** Active messages no receiver holds a lock on (of one session when `sessionId` is given): receivable now. */
+  availableCount(sessionId?: string): number;
+  /** Sessions with an available message that no receiver holds: what acceptNextSession would lock now. */
+  freeSessionCount(): number;
+  /**
+   * Messages a receiver still has to settle now: active ones (available or locked, i.e. in a handler) and scheduled
+   * ones already due (their activation pending). Scheduled messages not yet due are not counted.
+   */
+  dueCount(): number;
   /** Messages currently in `<queue>/$DeadLetterQueue` (not yet completed there). */
   deadLetters(): StoredMessage[];
   /** Every message the queue ever accepted (any state, completed ones included), in sequence order. */

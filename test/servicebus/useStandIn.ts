@@ -1,6 +1,6 @@
 // Registers beforeAll/afterAll that start the stand-in with the given queues and a real ServiceBusClient on it (one
 // retry, 5 s timeout), for the stand-in's own test files.
-import { ServiceBusClient } from "@azure/service-bus";
+import { ServiceBusClient, type ServiceBusReceivedMessage } from "@azure/service-bus";
 import { afterAll, beforeAll } from "vitest";
 import { startServiceBusStandIn, type Clock, type QueueOptions, type ServiceBusStandIn } from "./index.js";
 
@@ -33,4 +33,24 @@ export function useStandIn(queues: QueueOptions[], options: { clock?: Clock } = 
       return client;
     },
   };
+}
+
+/** Hang guard of a receive that expects messages the broker has (or will have): a busy machine never trips it. */
+export const RECEIVE_GUARD_MS = 30_000;
+
+/**
+ * Receives until `n` messages arrived, however long each takes (a receive returns as soon as it has its messages; its
+ * wait is only the hang guard). Throws naming the count when a receive comes back empty after the guard.
+ */
+export async function receiveN(
+  receiver: { receiveMessages(max: number, o: { maxWaitTimeInMs: number }): Promise<ServiceBusReceivedMessage[]> },
+  n: number,
+): Promise<ServiceBusReceivedMessage[]> {
+  const got: ServiceBusReceivedMessage[] = [];
+  while (got.length < n) {
+    const batch = await receiver.receiveMessages(n - got.length, { maxWaitTimeInMs: RECEIVE_GUARD_MS });
+    if (batch.length === 0) throw new Error(`received ${got.length} of ${n} messages within ${RECEIVE_GUARD_MS} ms`);
+    got.push(...batch);
+  }
+  return got;
 }

@@ -5,12 +5,18 @@ import { KeyedSemaphore } from "../../../shared/adapters/graph/keyedSemaphore.js
 import { parseGraphBaseUrl } from "../../../shared/adapters/graph/graphHttp.js";
 import { AuthError, PermanentError, TransientError } from "../../../shared/domain/errors.js";
 import { freePort } from "../../harness/freePort.js";
+import { waitUntil } from "../../harness/waitUntil.js";
 import { endpointCount, gatewayFor, JSMITH, NO_PERMS_APP, tokenProviderFor } from "./simGateway.js";
 import { useGraphSim } from "./useGraphSim.js";
 
 const graph = useGraphSim();
 
 const profileCalls = () => endpointCount(graph.sim, /^GET \/users\/\{id\}$/);
+/** The adapter's sleep, recorded and returning at once: what it waited is asserted, not how long the test took. */
+const sleeper = () => {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+};
 const caught = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -79,11 +85,16 @@ describe("token and base URL", () => {
   });
 
   it("a slow answer past the per-attempt timeout is a TransientError (timeout)", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 1500, times: 1 });
+    // The simulator holds the request until the client has given up: slower than the timeout by construction.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "slow", times: 1 });
     const gw = gatewayFor(graph.sim, { timeoutMs: 300, limiter: new KeyedSemaphore(4) });
-    const e = await caught(gw.getProfile(JSMITH));
-    expect(e).toBeInstanceOf(TransientError);
-    expect((e as TransientError).code).toBe("timeout");
+    try {
+      const e = await caught(gw.getProfile(JSMITH));
+      expect(e).toBeInstanceOf(TransientError);
+      expect((e as TransientError).code).toBe("timeout");
+    } finally {
+      graph.sim.clearFaults(); // releases the held request (and the fault, had the request not arrived)
+    }
   });
 
   it("404 on a read is 'not there', not an error; 400 is a PermanentError", async () => {
@@ -97,21 +108,19 @@ describe("token and base URL", () => {
 describe("Retry-After", () => {
   it("a 429 with a fractional Retry-After is retried after that delay", async () => {
     graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 429, retryAfterSeconds: 2.128, times: 1 });
-    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
-    const t0 = performance.now();
+    const { waits, sleep } = sleeper();
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), sleep });
     const profile = await gw.getProfile(JSMITH);
-    const elapsed = performance.now() - t0;
     expect(profile.userPrincipalName).toBe(JSMITH);
-    expect(elapsed).toBeGreaterThanOrEqual(2128);
-    expect(elapsed).toBeLessThan(5000);
+    expect(waits).toEqual([2128]);
     expect(profileCalls()).toBe(2);
   });
 
   it("a 503 with Retry-After is retried likewise", async () => {
     graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 0.4, times: 1 });
-    const t0 = performance.now();
-    await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+    const { waits, sleep } = sleeper();
+    await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), sleep }).getProfile(JSMITH);
+    expect(waits).toEqual([400]);
     expect(profileCalls()).toBe(2);
   });
 
@@ -119,10 +128,10 @@ describe("Retry-After", () => {
     "a %d beyond the wait bound is not slept through: TransientError with retryAfterMs",
     async (status) => {
       graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status, retryAfterSeconds: 45, times: 1 });
-      const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), retry: { maxWaitMs: 30_000 } });
-      const t0 = performance.now();
+      const { waits, sleep } = sleeper();
+      const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), retry: { maxWaitMs: 30_000 }, sleep });
       const e = await caught(gw.getProfile(JSMITH));
-      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(waits).toEqual([]); // not slept through
       expect(e).toBeInstanceOf(TransientError);
       expect((e as TransientError).retryAfterMs).toBe(45_000);
       expect(profileCalls()).toBe(1);
@@ -151,11 +160,11 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
 
   it("a 503 with Retry-After 1 on sendMail: ONE request, no sleep, TransientError with retryAfterMs 1000", async () => {
     graph.sim.injectFault({ method: "POST", path: /\/sendMail$/, status: 503, retryAfterSeconds: 1, times: 1 });
-    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
+    const { waits, sleep } = sleeper();
+    const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), sleep });
     const before = graph.sim.sentMail(JSMITH).length;
-    const t0 = performance.now();
     const e = await caught(gw.sendMail(JSMITH, mail("once-503")));
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(waits).toEqual([]); // no sleep
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe("ServiceUnavailable");
     expect((e as TransientError).retryAfterMs).toBe(1000);
@@ -165,9 +174,9 @@ describe("retry per request: a POST Graph does not deduplicate is not re-sent af
 
   it("the same fault on a GET is retried after Retry-After and succeeds (2 requests)", async () => {
     graph.sim.injectFault({ method: "GET", path: /^\/users\/[^/]+$/, status: 503, retryAfterSeconds: 1, times: 1 });
-    const t0 = performance.now();
-    const profile = await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) }).getProfile(JSMITH);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(1000);
+    const { waits, sleep } = sleeper();
+    const profile = await gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4), sleep }).getProfile(JSMITH);
+    expect(waits).toEqual([1000]);
     expect(profile.userPrincipalName).toBe(JSMITH);
     expect(profileCalls()).toBe(2);
   });
@@ -204,11 +213,18 @@ describe("at most 4 concurrent requests per mailbox", () => {
   const maxConcurrent = () => Math.max(0, ...Object.values(graph.sim.counters().maxConcurrentByMailbox));
 
   it("12 parallel calls: the simulator never sees more than 4 at once and throttles none", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
     const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(4) });
     await gw.getProfile(JSMITH); // token cached, so all 12 start together
     graph.sim.resetCounters();
-    const results = await Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    // Each request is held in the simulator until 4 wait there together, then those 4 are let go: the limiter lets
+    // the next ones in only as these leave.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "twelve", times: 12 });
+    const all = Promise.all(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    for (let released = 0; released < 12;) {
+      await graph.sim.waitForHeld("twelve", 4);
+      released += graph.sim.releaseHeld("twelve");
+    }
+    const results = await all;
     expect(results.every((r) => r.userPrincipalName === JSMITH)).toBe(true);
     expect(maxConcurrent()).toBe(4);
     expect(graph.sim.counters().throttled).toBe(0);
@@ -216,11 +232,16 @@ describe("at most 4 concurrent requests per mailbox", () => {
   });
 
   it("control: without the limiter the simulator's 5th concurrent request is throttled", async () => {
-    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, delayMs: 150, times: 12 });
     const gw = gatewayFor(graph.sim, { limiter: new KeyedSemaphore(100), retry: { maxTries: 1 } });
     await gw.getProfile(JSMITH);
     graph.sim.resetCounters();
-    const settled = await Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    // The first 4 are held in the mailbox: every later one finds it full.
+    graph.sim.injectFault({ path: /^\/users\/[^/]+$/, status: 200, hold: "open", times: 4 });
+    const all = Promise.allSettled(Array.from({ length: 12 }, () => gw.getProfile(JSMITH)));
+    await graph.sim.waitForHeld("open", 4);
+    await waitUntil("the other 8 to be answered", () => graph.sim.counters().throttled === 8);
+    graph.sim.releaseHeld("open");
+    const settled = await all;
     expect(maxConcurrent()).toBeGreaterThan(4);
     expect(graph.sim.counters().throttled).toBeGreaterThan(0);
     const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -4,6 +4,7 @@ import type { AppDeps } from "../../../shared/app/appDeps.js";
 import type { ChangeNotification } from "../../../shared/adapters/graph/schemas.js";
 import { QUEUES, startAppRig, type AppRig, type AppRigOptions } from "../../harness/appRig.js";
 import { TEST_WEBHOOK_DEADLINE_MS, webhookRoutes } from "../../harness/webhookRoutes.js";
+import { waitUntil as waitFor } from "../../harness/waitUntil.js";
 
 export const JSMITH = { userId: "JSMITH", mailbox: "jsmith@contoso.test" };
 export const ADOE = { userId: "ADOE", mailbox: "adoe@contoso.test" };
@@ -82,13 +83,12 @@ export function changeNotification(
   };
 }
 
-/** Polls until `check` returns true (the simulator delivers notifications asynchronously). */
-export async function waitUntil(check: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Waits until `check` returns true (the simulator delivers notifications asynchronously): the condition decides, the
+ * shared waitUntil's generous hang guard only stops a test that would otherwise hang.
+ */
+export async function waitUntil(check: () => boolean, what = "condition"): Promise<void> {
+  await waitFor(what, check);
 }
 
 export function eventInput(subject: string, offsetDays = 1) {
