@@ -3,7 +3,7 @@ import { ConfidentialClientApplication, LogLevel, type Configuration } from "@az
 import { AuthError } from "../../domain/errors.js";
 import { authorityConfig } from "./authorityMetadata.js";
 import { mapMsalError } from "./mapMsalError.js";
-import { GRAPH_DEFAULT_SCOPE, type TokenProvider } from "./tokenProvider.js";
+import { GRAPH_DEFAULT_SCOPE, type TokenProvider, type TokenRequestOptions } from "./tokenProvider.js";
 
 export interface ClientCredentialsOptions {
   /** GRAPH_AUTHORITY_HOST, e.g. https://login.microsoftonline.com */
@@ -69,10 +69,13 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
   }
 
   /** The app token serves every mailbox; MSAL returns it from its cache until shortly before expiry. */
-  async getToken(_mailbox: string): Promise<string> {
+  async getToken(_mailbox: string, options: TokenRequestOptions = {}): Promise<string> {
     let token: string | undefined;
     try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] });
+      const result = await this.app.acquireTokenByClientCredential({
+        scopes: [GRAPH_DEFAULT_SCOPE],
+        skipCache: options.forceRefresh === true,
+      });
       token = result?.accessToken;
     } catch (error) {
       throw mapMsalError(error);

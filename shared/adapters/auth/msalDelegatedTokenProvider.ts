@@ -8,7 +8,7 @@ import {
 import { AppError, AuthError, SignInRequiredError } from "../../domain/errors.js";
 import { msalConfiguration, type ClientCredentialsOptions } from "./clientCredentialsTokenProvider.js";
 import { mapMsalError } from "./mapMsalError.js";
-import type { AuthCodeRequest, DelegatedSignIn, DelegatedTokenProvider } from "./tokenProvider.js";
+import type { AuthCodeRequest, DelegatedSignIn, DelegatedTokenProvider, TokenRequestOptions } from "./tokenProvider.js";
 
 /**
  * Where each user's MSAL cache lives (the TokenCache table, which encrypts it). `load` throws SignInRequiredError when
@@ -136,13 +136,17 @@ export class MsalDelegatedTokenProvider implements DelegatedTokenProvider {
   }
 
   /** A token from the user's cache, refreshed by MSAL when due. SignInRequiredError when only a sign-in can help. */
-  async acquireSilent(owner: string): Promise<string> {
+  async acquireSilent(owner: string, options: TokenRequestOptions = {}): Promise<string> {
     const app = this.appFor(owner);
     try {
       const accounts = await app.getTokenCache().getAllAccounts();
       const account = accounts.find((a) => a.username.toLowerCase() === owner.toLowerCase());
       if (!account) throw new SignInRequiredError("not_signed_in", `${owner} has not signed in yet`);
-      const result = await app.acquireTokenSilent({ account, scopes: this.scopes });
+      const result = await app.acquireTokenSilent({
+        account,
+        scopes: this.scopes,
+        forceRefresh: options.forceRefresh === true,
+      });
       if (!result?.accessToken) throw new AuthError("no_token", "no access token returned");
       return result.accessToken;
     } catch (error) {
@@ -150,7 +154,7 @@ export class MsalDelegatedTokenProvider implements DelegatedTokenProvider {
     }
   }
 
-  getToken(mailbox: string): Promise<string> {
-    return this.acquireSilent(mailbox);
+  getToken(mailbox: string, options?: TokenRequestOptions): Promise<string> {
+    return this.acquireSilent(mailbox, options);
   }
 }

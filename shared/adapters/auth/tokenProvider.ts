@@ -1,8 +1,17 @@
 // Token provider contracts: per mailbox, so app-only (client credentials) and per-user delegated tokens fit the same slot.
 
+/** Options of one token request. */
+export interface TokenRequestOptions {
+  /**
+   * Skip the cached access token and ask the authority for a new one: Graph refused the cached token (401) although
+   * it had not expired by our clock (clock skew, revoked sessions, changed permissions).
+   */
+  forceRefresh?: boolean;
+}
+
 /** Gives a bearer token for Graph calls made on behalf of / against `mailbox`. */
 export interface TokenProvider {
-  getToken(mailbox: string): Promise<string>;
+  getToken(mailbox: string, options?: TokenRequestOptions): Promise<string>;
 }
 
 /** The result of a delegated sign-in: who signed in and what they granted (recorded on the Users row). */
@@ -24,7 +33,7 @@ export interface DelegatedTokenProvider extends TokenProvider {
   /** Redeems the code from the redirect; stores the user's cache only when the signed-in account is `owner`. */
   redeemCode(owner: string, code: string, redirectUri: string, codeVerifier: string): Promise<DelegatedSignIn>;
   /** A fresh access token for `owner` from the cache (refreshing as needed); SignInRequiredError when they must sign in. */
-  acquireSilent(owner: string): Promise<string>;
+  acquireSilent(owner: string, options?: TokenRequestOptions): Promise<string>;
 }
 
 export interface AuthCodeRequest {

@@ -100,6 +100,8 @@ export class GraphHttp {
   readonly limiter: KeyedSemaphore;
   private readonly policy: RetryPolicy;
   private readonly clients = new Map<string, Client>();
+  /** Mailboxes whose next token must come from the authority, not the cache (Graph refused the cached one). */
+  private readonly refreshNext = new Set<string>();
 
   constructor(private readonly options: GraphHttpOptions) {
     this.base = parseGraphBaseUrl(options.baseUrl);
@@ -113,10 +115,12 @@ export class GraphHttp {
     const existing = this.clients.get(key);
     if (existing) return existing;
     const tokens = this.options.tokenProvider;
+    const refreshNext = this.refreshNext;
     const authProvider: AuthenticationProvider = {
       async getAccessToken() {
+        const forceRefresh = refreshNext.delete(key);
         try {
-          return await tokens.getToken(mailbox);
+          return await tokens.getToken(mailbox, forceRefresh ? { forceRefresh } : undefined);
         } catch (error) {
           const wrapped = new GraphClientError("token acquisition failed");
           wrapped.customError = mapGraphError(error);
@@ -156,8 +160,19 @@ export class GraphHttp {
     return response;
   }
 
-  /** Like send, but returns non-2xx answers instead of throwing (network and token failures still throw). */
+  /**
+   * Like send, but returns non-2xx answers instead of throwing (network and token failures still throw). A 401 is
+   * answered once with a token fresh from the authority and the request sent again: Graph rejected the token before
+   * acting on the request, so even a POST is safe to repeat. A second 401 is returned (mapped to AuthError by send).
+   */
   async sendRaw(mailbox: string, spec: GraphRequestSpec): Promise<GraphResponse> {
+    const first = await this.sendOnce(mailbox, spec);
+    if (first.status !== 401) return first;
+    this.refreshNext.add(mailbox.toLowerCase());
+    return this.sendOnce(mailbox, spec);
+  }
+
+  private async sendOnce(mailbox: string, spec: GraphRequestSpec): Promise<GraphResponse> {
     const request = this.clientFor(mailbox)
       .api(this.toPath(spec.path))
       .responseType(ResponseType.RAW)
