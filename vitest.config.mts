@@ -17,6 +17,8 @@ export default defineConfig({
     // Hang guards only (no test asserts on elapsed time): generous, so a loaded machine never trips them.
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    env: { TZ: "UTC" },
+    // The process time zone of the test workers: UTC unless TEST_TZ says otherwise (`npm run test:tz` runs the pure and
+    // adapter folders under Europe/London and America/Los_Angeles: no code may depend on the process's zone).
+    env: { TZ: process.env.TEST_TZ || "UTC" },
   },
 });

@@ -50,6 +50,9 @@ param nightlySchedule string = '0 0 2 * * *'
 @allowed(['erp-wins', 'outlook-wins', 'newest-wins'])
 param conflictRule string = 'erp-wins'
 
+@description('DEFAULT_TIME_ZONE: zone events are written in when a mailbox\'s own zone cannot be read (Windows or IANA name).')
+param defaultTimeZone string = 'UTC'
+
 @description('SUBSCRIPTION_LIFETIME_HOURS of each Graph subscription (1..70).')
 @minValue(1)
 @maxValue(70)
@@ -232,6 +235,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SUBSCRIPTION_LIFETIME_HOURS: string(subscriptionLifetimeHours)
     NIGHTLY_SCHEDULE: nightlySchedule
     CONFLICT_RULE: conflictRule
+    DEFAULT_TIME_ZONE: defaultTimeZone
     TASK_ACTION_TYPE: taskActionType
     EVENT_DAYS_BACK: string(eventDaysBack)
     EVENT_DAYS_FORWARD: string(eventDaysForward)

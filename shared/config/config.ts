@@ -11,6 +11,7 @@ import {
   type StorageConnection,
 } from "./connections.js";
 import { unresolvedKeyVaultReferences } from "./keyVaultReferences.js";
+import { isKnownTimeZone } from "../domain/graphDateTime.js";
 
 export type { CredentialChoice, ServiceBusConnection, StorageConnection } from "./connections.js";
 
@@ -45,6 +46,11 @@ export interface Config {
    * change crossing it (sent before the ERP heard of the delete) re-creates the event instead; 0 = send at once.
    */
   readonly outlookDeleteGraceSeconds: number;
+  /**
+   * Zone events are written in when a user's mailbox zone cannot be read (403 on mailboxSettings) or is one this app
+   * cannot compute with: a Windows name as Graph returns it ("GMT Standard Time") or an IANA one.
+   */
+  readonly defaultTimeZone: string;
   readonly taskActionType: string;
   readonly eventDaysBack: number;
   readonly eventDaysForward: number;
@@ -77,7 +83,7 @@ export interface TokenCacheKeys {
 }
 
 export const DEFAULT_DELEGATED_SCOPES =
-  "Mail.Read Mail.Send Calendars.ReadWrite Tasks.ReadWrite offline_access User.Read";
+  "Mail.Read Mail.Send Calendars.ReadWrite Tasks.ReadWrite MailboxSettings.Read offline_access User.Read";
 
 export interface ConfigIssue {
   setting: string;
@@ -330,6 +336,13 @@ export const settingsSchema = z
         .transform((v) => v as ConflictRule),
     ),
     OUTLOOK_DELETE_GRACE_SECONDS: wholeNumber({ min: 0, max: 86_400, default: 120, unit: "seconds" }),
+    DEFAULT_TIME_ZONE: text({
+      default: "UTC",
+      check: (v) =>
+        isKnownTimeZone(v)
+          ? undefined
+          : `must be a Windows time-zone name ("GMT Standard Time", "Pacific Standard Time") or an IANA one ("Europe/London"), got "${v}"`,
+    }),
     TASK_ACTION_TYPE: text({
       check: (v) => (v.length <= 64 ? undefined : "must be an action type code of at most 64 characters"),
     }),
@@ -463,6 +476,7 @@ export const settingsSchema = z
       nightlySchedule: s.NIGHTLY_SCHEDULE,
       conflictRule: s.CONFLICT_RULE,
       outlookDeleteGraceSeconds: s.OUTLOOK_DELETE_GRACE_SECONDS,
+      defaultTimeZone: s.DEFAULT_TIME_ZONE.trim(),
       taskActionType: s.TASK_ACTION_TYPE,
       eventDaysBack: s.EVENT_DAYS_BACK,
       eventDaysForward: s.EVENT_DAYS_FORWARD,

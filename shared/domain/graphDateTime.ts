@@ -8,52 +8,157 @@ export interface DateTimeTimeZone {
 }
 
 /**
- * Windows time-zone ids (what Outlook stores) → IANA ids, following CLDR's windowsZones "001" territory.
- * Names already in IANA form ("Europe/Amsterdam") are passed straight to Intl.
+ * Windows time-zone ids (what Outlook stores and mailboxSettings.timeZone returns) → IANA ids, following CLDR's
+ * windowsZones "001" territory; keys lower-cased. Names already in IANA form ("Europe/Amsterdam") go straight to Intl.
  */
-const WINDOWS_TO_IANA: Readonly<Record<string, string>> = {
+export const WINDOWS_TO_IANA: Readonly<Record<string, string>> = {
   utc: "Etc/UTC",
   "coordinated universal time": "Etc/UTC",
   "tzone://microsoft/utc": "Etc/UTC",
+  "dateline standard time": "Etc/GMT+12",
+  "aleutian standard time": "America/Adak",
+  "hawaiian standard time": "Pacific/Honolulu",
+  "marquesas standard time": "Pacific/Marquesas",
+  "alaskan standard time": "America/Anchorage",
+  "pacific standard time (mexico)": "America/Tijuana",
+  "pacific standard time": "America/Los_Angeles",
+  "us mountain standard time": "America/Phoenix",
+  "mountain standard time (mexico)": "America/Mazatlan",
+  "mountain standard time": "America/Denver",
+  "yukon standard time": "America/Whitehorse",
+  "central america standard time": "America/Guatemala",
+  "central standard time": "America/Chicago",
+  "easter island standard time": "Pacific/Easter",
+  "central standard time (mexico)": "America/Mexico_City",
+  "canada central standard time": "America/Regina",
+  "sa pacific standard time": "America/Bogota",
+  "eastern standard time (mexico)": "America/Cancun",
+  "eastern standard time": "America/New_York",
+  "haiti standard time": "America/Port-au-Prince",
+  "cuba standard time": "America/Havana",
+  "us eastern standard time": "America/Indiana/Indianapolis",
+  "turks and caicos standard time": "America/Grand_Turk",
+  "paraguay standard time": "America/Asuncion",
+  "atlantic standard time": "America/Halifax",
+  "venezuela standard time": "America/Caracas",
+  "central brazilian standard time": "America/Cuiaba",
+  "sa western standard time": "America/La_Paz",
+  "pacific sa standard time": "America/Santiago",
+  "newfoundland standard time": "America/St_Johns",
+  "tocantins standard time": "America/Araguaina",
+  "e. south america standard time": "America/Sao_Paulo",
+  "sa eastern standard time": "America/Cayenne",
+  "argentina standard time": "America/Argentina/Buenos_Aires",
+  "greenland standard time": "America/Godthab",
+  "montevideo standard time": "America/Montevideo",
+  "magallanes standard time": "America/Punta_Arenas",
+  "saint pierre standard time": "America/Miquelon",
+  "bahia standard time": "America/Bahia",
+  "azores standard time": "Atlantic/Azores",
+  "cape verde standard time": "Atlantic/Cape_Verde",
   "gmt standard time": "Europe/London",
   "greenwich standard time": "Atlantic/Reykjavik",
+  "sao tome standard time": "Africa/Sao_Tome",
+  "morocco standard time": "Africa/Casablanca",
   "w. europe standard time": "Europe/Berlin",
-  "romance standard time": "Europe/Paris",
   "central europe standard time": "Europe/Budapest",
+  "romance standard time": "Europe/Paris",
   "central european standard time": "Europe/Warsaw",
-  "e. europe standard time": "Europe/Chisinau",
-  "fle standard time": "Europe/Kiev",
+  "w. central africa standard time": "Africa/Lagos",
+  "jordan standard time": "Asia/Amman",
   "gtb standard time": "Europe/Bucharest",
-  "russian standard time": "Europe/Moscow",
-  "turkey standard time": "Europe/Istanbul",
-  "israel standard time": "Asia/Jerusalem",
+  "middle east standard time": "Asia/Beirut",
+  "egypt standard time": "Africa/Cairo",
+  "e. europe standard time": "Europe/Chisinau",
+  "syria standard time": "Asia/Damascus",
+  "west bank standard time": "Asia/Hebron",
   "south africa standard time": "Africa/Johannesburg",
+  "fle standard time": "Europe/Kiev",
+  "israel standard time": "Asia/Jerusalem",
+  "south sudan standard time": "Africa/Juba",
+  "kaliningrad standard time": "Europe/Kaliningrad",
+  "sudan standard time": "Africa/Khartoum",
+  "libya standard time": "Africa/Tripoli",
+  "namibia standard time": "Africa/Windhoek",
+  "arabic standard time": "Asia/Baghdad",
+  "turkey standard time": "Europe/Istanbul",
+  "arab standard time": "Asia/Riyadh",
+  "belarus standard time": "Europe/Minsk",
+  "russian standard time": "Europe/Moscow",
+  "e. africa standard time": "Africa/Nairobi",
+  "volgograd standard time": "Europe/Volgograd",
+  "iran standard time": "Asia/Tehran",
   "arabian standard time": "Asia/Dubai",
+  "astrakhan standard time": "Europe/Astrakhan",
+  "azerbaijan standard time": "Asia/Baku",
+  "russia time zone 3": "Europe/Samara",
+  "mauritius standard time": "Indian/Mauritius",
+  "saratov standard time": "Europe/Saratov",
+  "georgian standard time": "Asia/Tbilisi",
+  "caucasus standard time": "Asia/Yerevan",
+  "afghanistan standard time": "Asia/Kabul",
+  "west asia standard time": "Asia/Tashkent",
+  "ekaterinburg standard time": "Asia/Yekaterinburg",
+  "pakistan standard time": "Asia/Karachi",
+  "qyzylorda standard time": "Asia/Qyzylorda",
   "india standard time": "Asia/Kolkata",
+  "sri lanka standard time": "Asia/Colombo",
+  "nepal standard time": "Asia/Kathmandu",
+  "central asia standard time": "Asia/Almaty",
+  "bangladesh standard time": "Asia/Dhaka",
+  "omsk standard time": "Asia/Omsk",
+  "myanmar standard time": "Asia/Yangon",
+  "se asia standard time": "Asia/Bangkok",
+  "altai standard time": "Asia/Barnaul",
+  "w. mongolia standard time": "Asia/Hovd",
+  "north asia standard time": "Asia/Krasnoyarsk",
+  "n. central asia standard time": "Asia/Novosibirsk",
+  "tomsk standard time": "Asia/Tomsk",
   "china standard time": "Asia/Shanghai",
+  "north asia east standard time": "Asia/Irkutsk",
   "singapore standard time": "Asia/Singapore",
+  "w. australia standard time": "Australia/Perth",
+  "taipei standard time": "Asia/Taipei",
+  "ulaanbaatar standard time": "Asia/Ulaanbaatar",
+  "aus central w. standard time": "Australia/Eucla",
+  "transbaikal standard time": "Asia/Chita",
   "tokyo standard time": "Asia/Tokyo",
+  "north korea standard time": "Asia/Pyongyang",
   "korea standard time": "Asia/Seoul",
+  "yakutsk standard time": "Asia/Yakutsk",
+  "cen. australia standard time": "Australia/Adelaide",
+  "aus central standard time": "Australia/Darwin",
+  "e. australia standard time": "Australia/Brisbane",
   "aus eastern standard time": "Australia/Sydney",
+  "west pacific standard time": "Pacific/Port_Moresby",
+  "tasmania standard time": "Australia/Hobart",
+  "vladivostok standard time": "Asia/Vladivostok",
+  "lord howe standard time": "Australia/Lord_Howe",
+  "bougainville standard time": "Pacific/Bougainville",
+  "russia time zone 10": "Asia/Srednekolymsk",
+  "magadan standard time": "Asia/Magadan",
+  "norfolk standard time": "Pacific/Norfolk",
+  "sakhalin standard time": "Asia/Sakhalin",
+  "central pacific standard time": "Pacific/Guadalcanal",
+  "russia time zone 11": "Asia/Kamchatka",
   "new zealand standard time": "Pacific/Auckland",
-  "atlantic standard time": "America/Halifax",
-  "eastern standard time": "America/New_York",
-  "central standard time": "America/Chicago",
-  "mountain standard time": "America/Denver",
-  "us mountain standard time": "America/Phoenix",
-  "pacific standard time": "America/Los_Angeles",
-  "alaskan standard time": "America/Anchorage",
-  "hawaiian standard time": "Pacific/Honolulu",
-  "e. south america standard time": "America/Sao_Paulo",
-  "dateline standard time": "Etc/GMT+12",
+  "fiji standard time": "Pacific/Fiji",
+  "chatham islands standard time": "Pacific/Chatham",
+  "tonga standard time": "Pacific/Tongatapu",
+  "samoa standard time": "Pacific/Apia",
+  "line islands standard time": "Pacific/Kiritimati",
 };
 
 /** A resolved zone: either a fixed offset (minutes east of UTC) or an IANA name for Intl. */
-type Zone = { kind: "fixed"; offsetMinutes: number } | { kind: "iana"; name: string };
+export type Zone = { kind: "fixed"; offsetMinutes: number } | { kind: "iana"; name: string };
 
 const FIXED_OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 
-function resolveZone(timeZone: string, field: string): Zone {
+/**
+ * A zone name as Graph or a setting writes it: a fixed offset ("+01:00", "UTC-05:00"), "UTC", a Windows id
+ * ("GMT Standard Time", "UTC-11"; case-insensitive) or an IANA id. Unknown → PermanentError naming `field`.
+ */
+export function resolveZone(timeZone: string, field: string): Zone {
   const name = timeZone.trim();
   const fixed = FIXED_OFFSET.exec(name);
   if (fixed) {
@@ -228,4 +333,23 @@ export function addDays(date: string, days: number): string {
 /** Graph's dateTime text for a UTC instant: "2026-12-01T08:00:00.0000000" (to go with timeZone "UTC"). */
 export function toGraphUtcDateTime(instant: Date): string {
   return `${instant.toISOString().slice(0, 23)}0000`;
+}
+
+/** Whether `timeZone` is a zone name this module can compute with (Windows, IANA, UTC or a fixed offset). */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    resolveZone(timeZone, "timeZone");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The wall-clock time of `instant` in `timeZone` as Graph's dateTime text ("2026-12-01T09:00:00.0000000"), to go with
+ * that zone's name in a dateTimeTimeZone: the same instant, shown in the user's zone. Unknown zone → PermanentError.
+ */
+export function instantToGraphDateTime(instant: Date, timeZone: string, field = "timeZone"): string {
+  const zone = resolveZone(timeZone, field);
+  return toGraphUtcDateTime(new Date(instant.getTime() + offsetAtMs(zone, instant.getTime())));
 }

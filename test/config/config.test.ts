@@ -87,7 +87,7 @@ describe("local.settings.sample.json", () => {
 
   it("exports the setting names it validates", () => {
     expect(SETTING_NAMES).toContain("TASK_ACTION_TYPE");
-    expect(SETTING_NAMES).toHaveLength(38);
+    expect(SETTING_NAMES).toHaveLength(39);
     expect(HOST_SETTING_NAMES).toEqual(["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"]);
   });
 });
@@ -105,6 +105,7 @@ describe("loadConfig", () => {
       "LIFECYCLE_WEBHOOK_URL",
       "EMAIL_BLOB_CONTAINER",
       "TOKEN_CACHE_KEY",
+      "DEFAULT_TIME_ZONE",
     ])
       delete env[k];
     env.WEBHOOK_URL = "https://erp.example.com/api/graphWebhook?code=abc";
@@ -116,6 +117,7 @@ describe("loadConfig", () => {
       authorityHost: "https://login.microsoftonline.com",
       subscriptionLifetimeHours: 48,
       conflictRule: "erp-wins",
+      defaultTimeZone: "UTC",
       emailBlobContainer: "erp-mail-attachments",
       tokenCacheKey: undefined,
       lifecycleWebhookUrl: "https://erp.example.com/api/graphWebhook/lifecycle?code=abc",
@@ -198,6 +200,11 @@ describe("loadConfig", () => {
     ["NIGHTLY_SCHEDULE", "%NIGHTLY%", "not a %SETTING% reference"],
     ["NIGHTLY_SCHEDULE", "0 0 25 * * *", 'has an invalid hour field "25"'],
     ["CONFLICT_RULE", "latest-wins", 'must be "erp-wins", "outlook-wins" or "newest-wins", got "latest-wins"'],
+    [
+      "DEFAULT_TIME_ZONE",
+      "Pacific Time",
+      'must be a Windows time-zone name ("GMT Standard Time", "Pacific Standard Time") or an IANA one ("Europe/London"), got "Pacific Time"',
+    ],
     ["EMAIL_BLOB_CONTAINER", "Erp_Mail", "must be a blob container name"],
     ["TOKEN_CACHE_KEY", "c2hvcnQ=", "must be base64 of exactly 32 bytes, got 5 bytes"],
     ["TOKEN_CACHE_KEY", "not base64!", "must be base64"],

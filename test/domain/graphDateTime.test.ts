@@ -4,8 +4,12 @@ import { PermanentError } from "../../shared/domain/errors.js";
 import {
   addDays,
   graphDateTimeToInstant,
+  instantToGraphDateTime,
+  isKnownTimeZone,
   parseErpDateTime,
+  resolveZone,
   toGraphUtcDateTime,
+  WINDOWS_TO_IANA,
 } from "../../shared/domain/graphDateTime.js";
 
 describe("graphDateTimeToInstant", () => {
@@ -84,5 +88,77 @@ describe("helpers", () => {
 
   it("writes Graph's 7-digit UTC dateTime", () => {
     expect(toGraphUtcDateTime(new Date("2026-12-01T08:00:00.123Z"))).toBe("2026-12-01T08:00:00.1230000");
+  });
+});
+
+describe("DST changes: 09:00 local stays 09:00 local, the UTC instant moves by the hour", () => {
+  // UK: last Sundays of March and October (29 Mar, 25 Oct 2026); US: second Sunday of March, first of November
+  // (8 Mar, 1 Nov 2026).
+  it.each([
+    ["GMT Standard Time", "2026-03-28", "2026-03-28T09:00:00.000Z"],
+    ["GMT Standard Time", "2026-03-29", "2026-03-29T08:00:00.000Z"],
+    ["GMT Standard Time", "2026-10-24", "2026-10-24T08:00:00.000Z"],
+    ["GMT Standard Time", "2026-10-25", "2026-10-25T09:00:00.000Z"],
+    ["Europe/London", "2026-03-29", "2026-03-29T08:00:00.000Z"],
+    ["Pacific Standard Time", "2026-03-07", "2026-03-07T17:00:00.000Z"],
+    ["Pacific Standard Time", "2026-03-08", "2026-03-08T16:00:00.000Z"],
+    ["Pacific Standard Time", "2026-10-31", "2026-10-31T16:00:00.000Z"],
+    ["Pacific Standard Time", "2026-11-01", "2026-11-01T17:00:00.000Z"],
+    ["Eastern Standard Time", "2026-03-08", "2026-03-08T13:00:00.000Z"],
+    ["Eastern Standard Time", "2026-11-01", "2026-11-01T14:00:00.000Z"],
+    ["America/Los_Angeles", "2026-11-01", "2026-11-01T17:00:00.000Z"],
+  ])("%s on %s: 09:00 is %s and reads back as 09:00", (timeZone, date, instant) => {
+    expect(graphDateTimeToInstant({ dateTime: `${date}T09:00:00.0000000`, timeZone }).toISOString()).toBe(instant);
+    expect(instantToGraphDateTime(new Date(instant), timeZone)).toBe(`${date}T09:00:00.0000000`);
+  });
+
+  it.each([
+    // the hour of the change itself: UK 01:00Z on 29 Mar is 02:00 BST; 00:59:59Z still 00:59:59 GMT
+    ["2026-03-29T00:59:59.000Z", "GMT Standard Time", "2026-03-29T00:59:59.0000000"],
+    ["2026-03-29T01:00:00.000Z", "GMT Standard Time", "2026-03-29T02:00:00.0000000"],
+    ["2026-10-25T00:30:00.000Z", "GMT Standard Time", "2026-10-25T01:30:00.0000000"],
+    ["2026-10-25T01:30:00.000Z", "GMT Standard Time", "2026-10-25T01:30:00.0000000"],
+    ["2026-03-08T10:00:00.000Z", "Pacific Standard Time", "2026-03-08T03:00:00.0000000"],
+    ["2026-03-08T09:59:00.000Z", "Pacific Standard Time", "2026-03-08T01:59:00.0000000"],
+    ["2026-12-01T08:00:00.250Z", "UTC", "2026-12-01T08:00:00.2500000"],
+    ["2026-12-01T08:00:00.000Z", "+05:30", "2026-12-01T13:30:00.0000000"],
+    ["2026-12-01T08:00:00.000Z", "Tokyo Standard Time", "2026-12-01T17:00:00.0000000"],
+  ])("instantToGraphDateTime(%s, %s) → %s", (instant, timeZone, wall) => {
+    expect(instantToGraphDateTime(new Date(instant), timeZone)).toBe(wall);
+  });
+
+  it("an unknown zone is refused, naming the field", () => {
+    expect(() => instantToGraphDateTime(new Date(0), "Mars Standard Time", "mailboxTimeZone")).toThrow(
+      /mailboxTimeZone: unknown time zone "Mars Standard Time"/,
+    );
+  });
+});
+
+describe("time-zone names", () => {
+  it("every Windows name of the table resolves to a zone Intl knows", () => {
+    const names = Object.keys(WINDOWS_TO_IANA);
+    expect(names.length).toBeGreaterThan(100);
+    for (const name of names) expect(resolveZone(name, "t"), name).toMatchObject({ kind: expect.any(String) });
+  });
+
+  it.each([
+    ["GMT Standard Time", { kind: "iana", name: "Europe/London" }],
+    ["gmt standard time", { kind: "iana", name: "Europe/London" }],
+    ["Pacific Standard Time", { kind: "iana", name: "America/Los_Angeles" }],
+    ["UTC-11", { kind: "fixed", offsetMinutes: -660 }],
+    ["UTC", { kind: "fixed", offsetMinutes: 0 }],
+    ["Europe/Amsterdam", { kind: "iana", name: "Europe/Amsterdam" }],
+  ])("%s → %j", (name, zone) => {
+    expect(resolveZone(name, "t")).toEqual(zone);
+  });
+
+  it.each([
+    ["Pacific Standard Time", true],
+    ["America/Los_Angeles", true],
+    ["+02:00", true],
+    ["Pacific Time", false],
+    ["", false],
+  ])("isKnownTimeZone(%j) = %s", (name, known) => {
+    expect(isKnownTimeZone(name)).toBe(known);
   });
 });

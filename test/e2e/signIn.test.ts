@@ -132,7 +132,15 @@ describe("sign-in over HTTP", () => {
     const row = await userRow("JSMITH");
     const granted = String(row.grantedScopes).split(" ").sort();
     expect(granted).toEqual(
-      ["Calendars.ReadWrite", "Mail.Read", "Mail.Send", "Tasks.ReadWrite", "User.Read", "offline_access"].sort(),
+      [
+        "Calendars.ReadWrite",
+        "Mail.Read",
+        "Mail.Send",
+        "MailboxSettings.Read",
+        "Tasks.ReadWrite",
+        "User.Read",
+        "offline_access",
+      ].sort(),
     );
     expect(Date.parse(String(row.signedInAt))).not.toBeNaN();
     const cache = await cacheRow("jsmith@contoso.test");

@@ -103,3 +103,103 @@ describe("events", () => {
     expect((await d("GET", `/me/events/${c.body.id}`)).body.organizer.emailAddress.address).toBe("adoe@contoso.test");
   });
 });
+
+describe("what Graph keeps and returns", () => {
+  it("a single all-day event is midnight-to-midnight of its dates whatever Prefer: outlook.timezone asks", async () => {
+    const c = await g("POST", `${U}/events`, {
+      subject: "all day",
+      isAllDay: true,
+      start: { dateTime: "2030-03-29T00:00:00", timeZone: "GMT Standard Time" },
+      end: { dateTime: "2030-03-30T00:00:00", timeZone: "GMT Standard Time" },
+    });
+    expect(c.status).toBe(201);
+    for (const zone of [undefined, "UTC", "Pacific Standard Time", "Tokyo Standard Time"]) {
+      const got = await g(
+        "GET",
+        `${U}/events/${c.body.id}`,
+        undefined,
+        zone ? { prefer: `outlook.timezone="${zone}"` } : {},
+      );
+      expect([got.body.start.dateTime, got.body.end.dateTime], String(zone)).toEqual([
+        "2030-03-29T00:00:00.0000000",
+        "2030-03-30T00:00:00.0000000",
+      ]);
+    }
+    const notMidnight = await g("POST", `${U}/events`, {
+      isAllDay: true,
+      start: { dateTime: "2030-03-29T01:00:00", timeZone: "UTC" },
+      end: { dateTime: "2030-03-30T00:00:00", timeZone: "UTC" },
+    });
+    expect(notMidnight.status).toBe(400);
+  });
+
+  it("keeps location address and coordinates (location and locations)", async () => {
+    const location = {
+      displayName: "Depot",
+      address: { street: "1 Yard Lane", city: "Leeds", countryOrRegion: "UK", postalCode: "LS1 1AA" },
+      coordinates: { latitude: 53.8, longitude: -1.55 },
+    };
+    const c = await g("POST", `${U}/events`, ev({ location }));
+    const got = await g("GET", `${U}/events/${c.body.id}`);
+    expect(got.body.location).toMatchObject(location);
+    expect(got.body.locations[0]).toMatchObject(location);
+    const bad = await g("POST", `${U}/events`, ev({ location: { displayName: "x", coordinates: { latitude: "N" } } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("location.coordinates.latitude");
+  });
+});
+
+describe("invitations Graph would mail", () => {
+  const attendees = [{ type: "required", emailAddress: { address: "guest@fabrikam.test", name: "Guest" } }];
+
+  it("create with attendees → request; update → update; delete → cancellation; without attendees → none", async () => {
+    const before = sim.invitations("jsmith@contoso.test").length;
+    const plain = await g("POST", `${U}/events`, ev());
+    await g("PATCH", `${U}/events/${plain.body.id}`, { subject: "still alone" });
+    await g("DELETE", `${U}/events/${plain.body.id}`);
+    expect(sim.invitations("jsmith@contoso.test")).toHaveLength(before);
+
+    const meeting = await g("POST", `${U}/events`, ev({ subject: "Kick-off", attendees }));
+    await g("PATCH", `${U}/events/${meeting.body.id}`, { subject: "Kick-off (moved)" });
+    await g("DELETE", `${U}/events/${meeting.body.id}`);
+    expect(
+      sim
+        .invitations("jsmith@contoso.test")
+        .slice(before)
+        .map((i) => [i.kind, i.eventId, i.subject, i.to]),
+    ).toEqual([
+      ["request", meeting.body.id, "Kick-off", ["guest@fabrikam.test"]],
+      ["update", meeting.body.id, "Kick-off (moved)", ["guest@fabrikam.test"]],
+      ["cancellation", meeting.body.id, "Kick-off (moved)", ["guest@fabrikam.test"]],
+    ]);
+    expect(sim.invitations("adoe@contoso.test")).toEqual([]);
+  });
+
+  it("an occurrence of a meeting series: editing sends an update, cancelling a cancellation, for that occurrence", async () => {
+    const master = await g("POST", `${U}/events`, {
+      ...ev({ subject: "Weekly", attendees }),
+      recurrence: {
+        pattern: { type: "weekly", interval: 1, daysOfWeek: ["friday"] },
+        range: { type: "numbered", startDate: "2030-03-01", numberOfOccurrences: 3 },
+      },
+    });
+    const before = sim.invitations("jsmith@contoso.test").length;
+    const [first, second] = sim.instances(
+      "jsmith@contoso.test",
+      master.body.id,
+      "2030-03-01T00:00:00Z",
+      "2030-03-20T00:00:00Z",
+    );
+    await g("PATCH", `${U}/events/${first!.id}`, { subject: "Weekly (this one later)" });
+    await g("DELETE", `${U}/events/${second!.id}`);
+    expect(
+      sim
+        .invitations("jsmith@contoso.test")
+        .slice(before)
+        .map((i) => [i.kind, i.eventId]),
+    ).toEqual([
+      ["update", first!.id],
+      ["cancellation", second!.id],
+    ]);
+  });
+});

@@ -13,6 +13,35 @@ import { resolveEvent, type Resolved } from "./series.js";
 import type { EventRec, Mailbox, Store } from "./store.js";
 import { graphTimestamp, requireZone, utcToWall, wallToUtc } from "./time.js";
 
+/**
+ * A meeting message Exchange sends on the organizer's behalf: creating an event with attendees sends them a request,
+ * updating such an event sends an update, deleting it (or cancelling an occurrence) a cancellation
+ * (user-post-events.md, event-update.md, event-delete.md). Drafts send nothing.
+ */
+export interface Invitation {
+  kind: "request" | "update" | "cancellation";
+  eventId: string;
+  subject: string;
+  to: string[];
+  /** simulator wall clock (ms) */
+  at: number;
+}
+
+const sentInvitations = new WeakMap<Mailbox, Invitation[]>();
+
+/** The meeting messages the mailbox has sent so far. */
+export function invitationsOf(mb: Mailbox): Invitation[] {
+  return [...(sentInvitations.get(mb) ?? [])];
+}
+
+function invite(mb: Mailbox, kind: Invitation["kind"], ev: GraphEvent): void {
+  const to = ev.attendees.map((a) => a.emailAddress.address).filter((a) => a !== "");
+  if (to.length === 0 || ev.isDraft || !ev.isOrganizer) return;
+  const list = sentInvitations.get(mb) ?? [];
+  list.push({ kind, eventId: ev.id, subject: ev.subject, to, at: Date.now() });
+  sentInvitations.set(mb, list);
+}
+
 const WRITABLE = new Set([
   "subject",
   "body",
@@ -354,6 +383,7 @@ export function createEvent(store: Store, mb: Mailbox, body: Record<string, unkn
   store.record(mb.events, id, rec);
   if (tx) mb.transactions.set(tx, id);
   store.emit({ mailbox: mb, kind: "event", changeType: "created", id, etag: ev["@odata.etag"] });
+  invite(mb, "request", ev);
   return { rec, created: true };
 }
 
@@ -404,6 +434,7 @@ export function updateEvent(
     master.series!.exceptions[String(found.originalStartMs)] = rec;
     store.record(mb.events, master.ev.id, master);
     store.emit({ mailbox: mb, kind: "event", changeType: "updated", id, etag: rec.ev["@odata.etag"] });
+    invite(mb, "update", rec.ev);
     return rec;
   }
   const wasMaster = !!rec.series;
@@ -414,6 +445,7 @@ export function updateEvent(
   stamp(rec);
   store.record(mb.events, id, rec);
   store.emit({ mailbox: mb, kind: "event", changeType: "updated", id, etag: rec.ev["@odata.etag"] });
+  invite(mb, "update", rec.ev);
   return rec;
 }
 
@@ -433,11 +465,13 @@ export function deleteEvent(store: Store, mb: Mailbox, id: string, ifMatch?: str
     master.series!.cancelled.push(found.originalStartMs);
     store.record(mb.events, master.ev.id, master);
     store.emit({ mailbox: mb, kind: "event", changeType: "deleted", id, etag: found.rec.ev["@odata.etag"] });
+    invite(mb, "cancellation", found.rec.ev);
     return;
   }
   store.record(mb.events, id, null);
   for (const [tx, eid] of mb.transactions) if (eid === id) mb.transactions.delete(tx);
   store.emit({ mailbox: mb, kind: "event", changeType: "deleted", id, etag: found.rec.ev["@odata.etag"] });
+  invite(mb, "cancellation", found.rec.ev);
 }
 
 export interface RenderOptions {

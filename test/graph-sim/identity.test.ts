@@ -315,7 +315,7 @@ describe("bearer and permissions", () => {
   });
 
   it("masterCategories (the mailbox's category list) needs MailboxSettings.Read", async () => {
-    const without = graph(sim, await appToken(sim));
+    const without = graph(sim, sim.issueToken({ roles: ["Calendars.ReadWrite", "User.Read.All"] }));
     expect((await without("GET", "/users/jsmith@contoso.test/outlook/masterCategories")).status).toBe(403);
     const withPerm = graph(sim, sim.issueToken({ roles: ["MailboxSettings.Read"] }));
     const r = await withPerm("GET", "/users/jsmith@contoso.test/outlook/masterCategories");

@@ -5,7 +5,13 @@ import type { AddressInfo } from "node:net";
 import { ensureDevCert } from "../harness/devCert.js";
 import { control } from "./control.js";
 import type { SimCore, SimOptions } from "./core.js";
-import { createEvent as createEv, deleteEvent as deleteEv, updateEvent as updateEv } from "./events.js";
+import {
+  createEvent as createEv,
+  deleteEvent as deleteEv,
+  invitationsOf,
+  updateEvent as updateEv,
+  type Invitation,
+} from "./events.js";
 import { Faults, endpointKey, type Counters, type FaultSpec } from "./faults.js";
 import { GraphError, newRequestId, readBody, type SimRequest, type SimResponse } from "./http.js";
 import { Identity, type SignInBehaviour } from "./identity.js";
@@ -25,6 +31,7 @@ export type { FaultSpec, Counters } from "./faults.js";
 export type { SimOptions } from "./core.js";
 export type { SignInBehaviour } from "./identity.js";
 export type * from "./types.js";
+export type { Invitation } from "./events.js";
 
 export interface GraphSim {
   baseUrl: string;
@@ -53,6 +60,8 @@ export interface GraphSim {
   deleteEvent(mailbox: string, id: string): void;
   /** The occurrences and exceptions of a series in [start, end) as calendarView shows them (ISO instants). */
   instances(mailbox: string, masterId: string, start: string, end: string): GraphEvent[];
+  /** The meeting requests, updates and cancellations Graph would have mailed from the mailbox (events with attendees). */
+  invitations(mailbox: string): Invitation[];
   /** The mailbox's mailboxSettings as GET /mailboxSettings returns them. */
   mailboxSettings(mailbox: string): Record<string, unknown>;
   /** Sets mailboxSettings.timeZone (a Windows name such as "Pacific Standard Time", or IANA), as the user would. */
@@ -266,6 +275,7 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
       if (!master?.series) throw new Error(`graph-sim: '${id}' is not a series master in ${m}`);
       return expandSeries(master, Date.parse(s), Date.parse(e)).map((r) => structuredClone(r.ev));
     },
+    invitations: (m) => invitationsOf(mb(m)),
     mailboxSettings: (m) => renderSettings(mb(m)),
     setMailboxTimeZone: (m, tz) => setMailboxTimeZone(mb(m), tz),
     todoLists: (m) => [...mb(m).lists.values()].map((l) => renderList(l.list)),

@@ -36,6 +36,7 @@ export function defaultSeed(): SimSeed {
           "Mail.Read",
           "Mail.Send",
           "Calendars.ReadWrite",
+          "MailboxSettings.Read",
           "Tasks.ReadWrite.All",
         ],
         delegatedPermissions: [
@@ -43,6 +44,7 @@ export function defaultSeed(): SimSeed {
           "Mail.Read",
           "Mail.Send",
           "Calendars.ReadWrite",
+          "MailboxSettings.Read",
           "Tasks.ReadWrite",
           "offline_access",
           "openid",

@@ -316,3 +316,17 @@ describe("notifications", () => {
     await d("DELETE", `/subscriptions/${s.body.id}`);
   });
 });
+
+describe("batched notifications", () => {
+  it("changes that come together reach the webhook in one POST (value holds each), as Graph batches them", async () => {
+    const r = await create();
+    expect(r.status).toBe(201);
+    const before = hook.received.length;
+    const ids = [1, 2, 3, 4, 5].map((n) => sim.createEvent(MB, { ...evBody, subject: `batch ${n}` }).id);
+    await sim.notificationsIdle();
+    const posts = hook.received.slice(before);
+    expect(posts).toHaveLength(1);
+    const value = (posts[0]!.body as { value: { resourceData: { id: string }; changeType: string }[] }).value;
+    expect(value.map((n) => [n.changeType, n.resourceData.id])).toEqual(ids.map((id) => ["created", id]));
+  });
+});

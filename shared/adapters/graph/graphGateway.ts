@@ -1,15 +1,18 @@
 // The Graph adapter the use cases call: small methods per resource (profile, events, delta, subscriptions, To Do, mail, $batch).
-import { AppError, PermanentError } from "../../domain/errors.js";
+import { AppError, AuthError, PermanentError } from "../../domain/errors.js";
+import type { MailboxZoneRead } from "../../domain/users/mailboxTimeZone.js";
 import { runBatch, type BatchOptions, type BatchRequest, type BatchResult } from "./batch.js";
 import { readDeltaRound, type DeltaOptions, type DeltaResult } from "./delta.js";
 import { expandExtendedProperty } from "./extendedProperties.js";
 import { GraphHttp, query, seg, type GraphHttpOptions, type GraphRequestSpec } from "./graphHttp.js";
+import { GraphHttpErrorDetails } from "./mapGraphError.js";
 import { parseGraph } from "./parseGraph.js";
 import { uploadRange } from "./mailboxMessages.js";
 import { RETRY_THROTTLED_ONLY, TRY_ONCE } from "./retryAfterHandler.js";
 import {
   collectionSchema,
   eventSchema,
+  mailboxTimeZoneSchema,
   messageSchema,
   subscriptionSchema,
   todoTaskListSchema,
@@ -25,6 +28,9 @@ import {
 } from "./schemas.js";
 
 export type GraphGatewayOptions = GraphHttpOptions;
+
+/** The user's mailbox time zone, or why it could not be read (403: MailboxSettings.Read not granted). */
+export type { MailboxZoneRead } from "../../domain/users/mailboxTimeZone.js";
 
 /** A calendarView delta starts from a window or continues from a saved deltaLink. */
 export type DeltaStart = { deltaUrl: string } | { start: string; end: string };
@@ -111,6 +117,26 @@ export class GraphGateway {
     if (!mailbox) throw new PermanentError("invalid_mailbox", "mailbox is empty");
     const path = `/me${query({ $select: "id,displayName,userPrincipalName,mail" })}`;
     return this.json(mailbox, "GET", path, (b) => parseGraph(userProfileSchema, b, "user"));
+  }
+
+  // ── mailbox settings ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `GET /users/{mailbox}/mailboxSettings/timeZone` (MailboxSettings.Read): the zone the user chose in Outlook, named
+   * as Graph returns it ("Pacific Standard Time"; IANA when the administrator set that format). A 403 (permission not
+   * granted or consented) is returned as `denied` with Graph's message; any other failure is thrown as usual.
+   */
+  async readMailboxTimeZone(mailbox: string): Promise<MailboxZoneRead> {
+    try {
+      const body = await this.json(mailbox, "GET", `${this.user(mailbox)}/mailboxSettings/timeZone`, (b) =>
+        parseGraph(mailboxTimeZoneSchema, b, "mailboxSettings.timeZone"),
+      );
+      return { timeZone: body.value };
+    } catch (error) {
+      if (error instanceof AuthError && error.cause instanceof GraphHttpErrorDetails && error.cause.status === 403)
+        return { denied: error.message };
+      throw error;
+    }
   }
 
   // ── events ─────────────────────────────────────────────────────────────────────────────────────────────────

@@ -235,3 +235,6 @@ export const uploadSessionSchema = z.looseObject({
 export type UploadSession = z.infer<typeof uploadSessionSchema>;
 
 export const messageSchema = z.looseObject({ id: z.string().min(1), "@odata.etag": z.string().optional() });
+
+/** GET /users/{id}/mailboxSettings/timeZone: the zone as the administrator's format names it (Windows by default). */
+export const mailboxTimeZoneSchema = z.looseObject({ value: z.string().min(1) });

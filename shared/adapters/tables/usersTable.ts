@@ -92,6 +92,26 @@ export class UsersTable {
     }
   }
 
+  /**
+   * Caches the user's mailbox time zone (system columns, Merge): `mailboxTimeZone` as Graph named it ("" when it could
+   * not be read) and `mailboxTimeZoneNote` ("" when the zone is used as is). Status and admin columns are untouched.
+   */
+  async recordMailboxTimeZone(userId: string, cached: { timeZone: string; note: string }): Promise<void> {
+    const id = normalizeUserId(userId);
+    const props = {
+      partitionKey: USERS_PARTITION,
+      rowKey: id,
+      mailboxTimeZone: cached.timeZone,
+      mailboxTimeZoneNote: cached.note.slice(0, 2000),
+    };
+    try {
+      await this.client.updateEntity(props, "Merge");
+    } catch (e) {
+      if (isNotFound(e)) throw new PermanentError("user_not_found", `No Users row for ${id}`, { cause: e });
+      throw e;
+    }
+  }
+
   /** Creates or replaces a user's admin columns (tests, seeding); status columns are kept. */
   async upsertUser(input: UserInput): Promise<void> {
     const id = normalizeUserId(input.userId);

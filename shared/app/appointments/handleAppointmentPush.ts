@@ -4,7 +4,7 @@ import type { GraphEvent } from "../../adapters/graph/schemas.js";
 import { appointmentKind } from "../../domain/appointments/appointmentKind.js";
 import { inboundDataFromEvent } from "../../domain/appointments/erpAppointment.js";
 import { appointmentTransactionId, ERP_KEY_PROPERTY_ID } from "../../domain/appointments/erpKey.js";
-import type { GraphEventBody } from "../../domain/appointments/eventBody.js";
+import { eventBodyFromErp, type GraphEventBody } from "../../domain/appointments/eventBody.js";
 import { parseGraphEvent } from "../../domain/appointments/graphEvent.js";
 import { matchActionType } from "../../domain/appointments/appointmentPullRules.js";
 import { etagOf } from "../../domain/sync/pushPlan.js";
@@ -17,6 +17,7 @@ import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
 import { currentWindow } from "../sync/currentWindow.js";
+import { mailboxWriteZone } from "./refreshMailboxTimeZone.js";
 
 type AppointmentPush = PushMessageOf<"appointment">;
 
@@ -50,6 +51,16 @@ export const appointmentPushKind: PushKindOf<ErpAppointment, OutlookEvent, Graph
   },
 };
 
+/** The push kind writing event times in `timeZone` (the user's mailbox zone): Outlook shows the user's zone. */
+export function appointmentPushKindIn(
+  timeZone: string,
+): PushKindOf<ErpAppointment, OutlookEvent, GraphEvent, GraphEventBody> {
+  return {
+    ...appointmentPushKind,
+    kind: { ...appointmentKind, bodyOf: (a, create) => eventBodyFromErp(a, create?.key, timeZone) },
+  };
+}
+
 /** The user's calendar as the shared push writes it. */
 export function eventGateway(deps: AppDeps, user: UserSettings): ItemGateway<GraphEvent, GraphEventBody> {
   const mailbox = user.mailbox;
@@ -65,7 +76,10 @@ export function eventGateway(deps: AppDeps, user: UserSettings): ItemGateway<Gra
  * Unknown/invalid user → PermanentError naming it. syncAppointments off → logged, nothing written (an ERP answer with
  * outlookId is still recorded as a link when appointmentsFromOutlook is on). Otherwise the shared push:
  * CREATE (deterministic transactionId + our extended property), UPDATE (If-Match on the last changeKey; 412 → read
- * fresh → drift with CONFLICT_RULE), DELETE (404 = already gone), link. Every write records the link.
+ * fresh → drift with CONFLICT_RULE), DELETE (404 = already gone), link. Every write records the link. Times are
+ * written in the user's mailbox zone (read once and cached on the Users row; DEFAULT_TIME_ZONE when unreadable). An
+ * appointment linked to an occurrence of a series is written to that occurrence's id: Graph makes it an exception and
+ * leaves the series and its other occurrences alone.
  */
 export async function handleAppointmentPush(
   deps: AppDeps,
@@ -75,7 +89,9 @@ export async function handleAppointmentPush(
   const user = await loadAppointmentUser(deps, message.user);
   const window = currentWindow(deps, deps.now());
   const appointment = message.op === "DELETE" ? undefined : await toErpAppointment(deps, message);
-  await pushItem(deps, user, hctx.log, window, appointmentPushKind, eventGateway(deps, user), {
+  const writes = appointment !== undefined && user.syncAppointments;
+  const kind = writes ? appointmentPushKindIn(await mailboxWriteZone(deps, user, hctx.log)) : appointmentPushKind;
+  await pushItem(deps, user, hctx.log, window, kind, eventGateway(deps, user), {
     op: message.op,
     kco: message.kco,
     hsaRef: message.hsaRef,

@@ -6,7 +6,8 @@ import type { ErpAppointment, InboundAppointmentData, OutlookEvent } from "./typ
 
 /**
  * The appointment's span as instants. Timed: the exact instants of start/end. All-day: UTC midnight of the start's
- * calendar date (in its own offset) and of the day after the last day. The last day is the end's date when the end
+ * calendar date (in its own offset) and of the day after the last day — the dates, zone-free (what fingerprints and the
+ * window compare; `eventBodyFromErp` writes them as midnights in the user's mailbox zone). The last day is the end's date when the end
  * is not at midnight (an inclusive end such as 23:59 or the same day), else the day before it (an exclusive end).
  */
 export function erpAppointmentTimes(a: ErpAppointment): { start: Date; end: Date } {

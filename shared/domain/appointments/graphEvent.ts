@@ -2,7 +2,7 @@
 import { PermanentError } from "../errors.js";
 import { addDays, graphDateTimeDate, graphDateTimeToInstant, type DateTimeTimeZone } from "../graphDateTime.js";
 import { readErpKey } from "./erpKey.js";
-import type { OutlookEvent } from "./types.js";
+import { EVENT_TYPES, type EventType, type OutlookEvent } from "./types.js";
 
 /** Fields a delta item must carry before it can be decided on (a delta update may carry only changed ones). */
 export const DECISION_FIELDS = ["subject", "start", "end", "isAllDay", "categories", "body", "location"] as const;
@@ -134,6 +134,7 @@ function parseEvent(id: string, raw: Record<string, unknown>, fillDefaults: bool
   const changeKey = typeof raw.changeKey === "string" ? raw.changeKey : undefined;
   const lastModified = typeof raw.lastModifiedDateTime === "string" ? raw.lastModifiedDateTime : undefined;
   const erpKey = readErpKey(raw);
+  const series = readSeries(id, raw);
   const event: OutlookEvent = {
     id,
     changeKey,
@@ -150,8 +151,28 @@ function parseEvent(id: string, raw: Record<string, unknown>, fillDefaults: bool
     lastModifiedDateTime: lastModified
       ? graphDateTimeToInstant({ dateTime: lastModified, timeZone: "UTC" }, "lastModifiedDateTime")
       : undefined,
+    ...series,
   };
   return { kind: "event", id, event, missing: fillDefaults ? [] : missing, partial };
+}
+
+/** type, seriesMasterId and originalStart (Edm.DateTimeOffset) when present; a type Graph may add later is ignored. */
+function readSeries(
+  id: string,
+  raw: Record<string, unknown>,
+): Pick<OutlookEvent, "type" | "seriesMasterId" | "originalStart"> {
+  const out: Pick<OutlookEvent, "type" | "seriesMasterId" | "originalStart"> = {};
+  if (typeof raw.type === "string" && (EVENT_TYPES as readonly string[]).includes(raw.type))
+    out.type = raw.type as EventType;
+  if (raw.seriesMasterId !== undefined && raw.seriesMasterId !== null) {
+    if (typeof raw.seriesMasterId !== "string") fail(id, "seriesMasterId", "expected a string");
+    out.seriesMasterId = raw.seriesMasterId;
+  }
+  if (raw.originalStart !== undefined && raw.originalStart !== null) {
+    if (typeof raw.originalStart !== "string") fail(id, "originalStart", "expected an ISO 8601 date-time");
+    out.originalStart = graphDateTimeToInstant({ dateTime: raw.originalStart, timeZone: "UTC" }, "originalStart");
+  }
+  return out;
 }
 
 /** A whole event (e.g. a GET answer, with our extended property expanded) → OutlookEvent; PermanentError if unusable. */

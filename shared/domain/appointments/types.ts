@@ -23,7 +23,19 @@ export interface OutlookEvent {
    */
   erpKey: string | null | undefined;
   lastModifiedDateTime: Date | undefined;
+  /**
+   * Graph's event type: "singleInstance", "occurrence" / "exception" (one instance of a recurring series, with its own
+   * id), "seriesMaster" (the series itself; calendarView never returns it). Undefined when the item did not say.
+   */
+  type?: EventType | undefined;
+  /** Occurrences and exceptions: the id of their series master. */
+  seriesMasterId?: string | undefined;
+  /** Occurrences and exceptions: the start the series' pattern gave them (unchanged when the occurrence is moved). */
+  originalStart?: Date | undefined;
 }
+
+export const EVENT_TYPES = ["singleInstance", "occurrence", "exception", "seriesMaster"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An ERP appointment as the msgraph-push message carries it (start/end ISO 8601 with offset). */
 export interface ErpAppointment {

@@ -2,8 +2,13 @@
 import { z } from "zod";
 import { bool, dateOrDateTime, dateTimeWithOffset, erpUser, nonEmpty } from "./fields.js";
 
+/** An instant only when the text fixes one (an offset, or a bare date = UTC midnight): never the process's zone. */
+const fixedInstant = (v: string): number =>
+  /(?:Z|[+-]\d{2}:?\d{2})$/i.test(v.trim()) || /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? Date.parse(v) : NaN;
+
+/** end ≥ start when both are exact; a value without offset is reported by its own field and not compared here. */
 export const endNotBeforeStart = (d: { start: string; end: string }, ctx: z.core.$RefinementCtx) => {
-  if (Date.parse(d.end) < Date.parse(d.start))
+  if (fixedInstant(d.end) < fixedInstant(d.start))
     ctx.addIssue({ code: "custom", path: ["end"], message: "must not be before start" });
 };
 

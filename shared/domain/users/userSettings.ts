@@ -41,6 +41,10 @@ export interface UserSettings {
   grantedScopes: string | undefined;
   /** When the user last signed in (delegated mode), ISO 8601; written by auth/callback. */
   signedInAt?: string | undefined;
+  /** The mailbox's time zone as Graph named it when last read (mailboxSettings); system column. */
+  mailboxTimeZone?: string | undefined;
+  /** Why events are written in DEFAULT_TIME_ZONE instead (the zone could not be read or is unknown); system column. */
+  mailboxTimeZoneNote?: string | undefined;
   etag: string;
 }
 
@@ -219,6 +223,8 @@ export const SYSTEM_COLUMNS = [
   "lastSyncAt",
   "grantedScopes",
   "signedInAt",
+  "mailboxTimeZone",
+  "mailboxTimeZoneNote",
 ] as const;
 
 /** The table's own columns, matched ignoring case (the SDK says partitionKey, Storage Explorer PartitionKey). */
@@ -291,6 +297,8 @@ export function parseUserRow(entity: UserRowEntity): UserLookup {
       lastSyncAt: str("lastSyncAt"),
       grantedScopes: str("grantedScopes"),
       signedInAt: str("signedInAt"),
+      mailboxTimeZone: str("mailboxTimeZone"),
+      mailboxTimeZoneNote: str("mailboxTimeZoneNote"),
       etag: entity.etag ?? "",
     },
   };

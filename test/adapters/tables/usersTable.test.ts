@@ -184,6 +184,29 @@ describe("UsersTable on Azurite", () => {
     expect(await users.getUser("GHOST")).toBeUndefined();
   });
 
+  it("recordMailboxTimeZone caches the zone and its note as system columns (never flagged, status untouched)", async () => {
+    await users.upsertUser({ userId: "TZUSER", mailbox: "tz@contoso.com", syncAppointments: true });
+    await users.recordStatus("TZUSER", { status: "ok" });
+    await users.recordMailboxTimeZone("tzuser", { timeZone: "Pacific Standard Time", note: "" });
+    expect(await users.getUser("TZUSER")).toMatchObject({
+      valid: true,
+      user: { status: "ok", mailboxTimeZone: "Pacific Standard Time", mailboxTimeZoneNote: undefined },
+    });
+    await users.recordMailboxTimeZone("TZUSER", { timeZone: "", note: "mailboxSettings not readable (403)" });
+    const row = await explorer.getEntity<Record<string, unknown>>(USERS_PARTITION, "TZUSER");
+    expect(row).toMatchObject({
+      status: "ok",
+      mailboxTimeZone: "",
+      mailboxTimeZoneNote: "mailboxSettings not readable (403)",
+    });
+    expect(await users.getUser("TZUSER")).toMatchObject({
+      valid: true,
+      user: { mailboxTimeZone: undefined, mailboxTimeZoneNote: "mailboxSettings not readable (403)" },
+    });
+    const missing = await users.recordMailboxTimeZone("NOONE", { timeZone: "UTC", note: "" }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: "user_not_found" });
+  });
+
   it("upsertUser keeps status columns", async () => {
     await users.upsertUser({ userId: "KEEP", mailbox: "k@contoso.com" });
     await users.recordStatus("KEEP", { status: "auth_required", lastError: "sign in again" });

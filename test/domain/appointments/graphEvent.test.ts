@@ -139,3 +139,35 @@ describe("parseDeltaItem", () => {
     expect(() => parseGraphEvent({ id: "X", subject: "s" })).toThrow(/event X: start, end/);
   });
 });
+
+describe("series fields", () => {
+  it.each([
+    [{ type: "singleInstance", seriesMasterId: null }, { type: "singleInstance" }],
+    [
+      { type: "occurrence", seriesMasterId: "MASTER1", originalStart: "2030-05-06T08:00:00Z" },
+      { type: "occurrence", seriesMasterId: "MASTER1", originalStart: new Date("2030-05-06T08:00:00Z") },
+    ],
+    [
+      { type: "exception", seriesMasterId: "MASTER1", originalStart: "2030-05-13T08:00:00.0000000Z" },
+      { type: "exception", seriesMasterId: "MASTER1", originalStart: new Date("2030-05-13T08:00:00Z") },
+    ],
+    [{ type: "seriesMaster" }, { type: "seriesMaster" }],
+    [{ type: "somethingNew" }, {}],
+    [{}, {}],
+  ])("%j → %j", (fields, expected) => {
+    const event = parseGraphEvent(rawEvent(fields));
+    expect({ type: event.type, seriesMasterId: event.seriesMasterId, originalStart: event.originalStart }).toEqual({
+      type: undefined,
+      seriesMasterId: undefined,
+      originalStart: undefined,
+      ...expected,
+    });
+  });
+
+  it.each([
+    [{ seriesMasterId: 7 }, "event EV1: seriesMasterId: expected a string"],
+    [{ originalStart: "monday" }, 'event EV1: originalStart.dateTime: "monday" is not an ISO 8601 date-time'],
+  ])("refuses %j naming the field", (fields, message) => {
+    expect(() => parseGraphEvent(rawEvent(fields))).toThrow(message);
+  });
+});
