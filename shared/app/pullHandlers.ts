@@ -12,6 +12,7 @@ export function buildPullHandlers(deps: AppDeps): PullHandlers {
   return {
     MSEVENT: (message, ctx) => pullAppointments(deps, message, ctx),
     MSTASK: (message, ctx) => pullTasks(deps, message, ctx),
+    TASKPOLL: (message, ctx) => pullTasks(deps, message, ctx),
     RESYNC: (message, ctx) => resyncAppointments(deps, message, ctx),
     LIFECYCLE: async (message, ctx) => void (await handleLifecycle(deps, message, ctx)),
     CONFIRMDELETE: (message, ctx) => confirmOutlookDelete(deps, message, ctx),

@@ -12,7 +12,10 @@ import type { Logger } from "../dispatchMessage.js";
 import { failed, graphFailure, loadValidUser, succeeded, type AdminOutcome } from "./adminOutcome.js";
 import { subscriptionView, type SubscriptionView } from "./getUserStatus.js";
 
-export type RefreshDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph" | "queues">;
+export type RefreshDeps = Pick<
+  AppDeps,
+  "config" | "now" | "users" | "subscriptions" | "graph" | "queues" | "taskLists"
+>;
 
 export interface RefreshOptions {
   log: Logger;
