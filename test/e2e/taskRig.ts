@@ -1,6 +1,7 @@
 // Helpers for the task e2e tests on top of the sync rig: the poll timer's handler, To Do writes counted, the inbound
 // messages since the last look, the user's status.
 import { InvocationContext, type Timer } from "@azure/functions";
+import { runNightly } from "../../functions/nightly.js";
 import { runTaskPoll } from "../../functions/taskPoll.js";
 import type { PushMessageOf } from "../../shared/domain/messages/pushMessage.js";
 import type { SyncRig, Inbound } from "./syncRig.js";
@@ -93,4 +94,12 @@ export async function addTaskUser(rig: SyncRig): Promise<{ listId: string; other
     listId: lists.find((l) => l.displayName === "COINS")!.id,
     otherListId: lists.find((l) => l.displayName === "Tasks")!.id,
   };
+}
+
+/** Runs the nightly timer's handler (one RESYNC per syncing user), then lets the workers drain. */
+export async function nightlyOnce(rig: SyncRig): Promise<string[]> {
+  const { context, lines } = contextWithLog("nightly");
+  await runNightly(timer, context, rig.deps);
+  await rig.settle();
+  return lines;
 }
