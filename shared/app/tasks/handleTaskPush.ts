@@ -13,6 +13,7 @@ import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
 import { currentWindow } from "../appointments/pullAppointments.js";
 import { loadUser } from "../sync/loadUser.js";
+import { actionTypeOf } from "../actionTypes/actionTypeOf.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { findTaskList } from "./taskList.js";
 
@@ -21,22 +22,20 @@ type TaskPush = PushMessageOf<"task">;
 /** The push message's task, with the description of its action type (the task's category). */
 async function toErpTask(deps: AppDeps, m: TaskPush): Promise<ErpTask | undefined> {
   if (!m.data) return undefined;
-  const code = m.data.actionType?.trim();
-  const description = code
-    ? (await deps.actionTypes.listByCompany(m.kco)).find((t) => t.code === code)?.description
-    : undefined;
+  const { title, due, reminder, status, priority, notes, modifiedAt } = m.data;
+  const actionType = await actionTypeOf(deps, m.kco, m.data.actionType);
   return {
     kco: m.kco,
     hsaRef: m.hsaRef,
-    title: m.data.title,
-    due: m.data.due,
-    reminder: m.data.reminder,
-    status: m.data.status,
-    priority: m.data.priority,
-    notes: m.data.notes,
-    actionType: code,
-    actionTypeDescription: description,
-    modifiedAt: m.data.modifiedAt,
+    title,
+    due,
+    reminder,
+    status,
+    priority,
+    notes,
+    actionType: actionType.code,
+    actionTypeDescription: actionType.description,
+    modifiedAt,
   };
 }
 
