@@ -80,9 +80,8 @@ export const emailData = z.object({
 
 const actionTypeCompany = nonEmpty("ERP company (kco) the action type belongs to");
 const actionTypeCode = nonEmpty("Action type code");
-const actionTypeDescription = z
-  .string({ error: "expected a string" })
-  .describe("Matched against an Outlook event's first category");
+/** Blank is refused: a row without a description matches no category (the table skips it). */
+const actionTypeDescription = nonEmpty("Matched against an Outlook event's first category");
 export const actionTypeData = z.object({
   company: actionTypeCompany,
   code: actionTypeCode,
