@@ -19,7 +19,7 @@ const text = (status: number, message: string) =>
 export async function runAdminPage(
   request: HttpRequest,
   context: InvocationContext,
-  deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected" | "signIn">,
+  deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected" | "signIn" | "taskLists">,
 ): Promise<HttpResponseInit> {
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, true);

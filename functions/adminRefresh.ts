@@ -1,8 +1,9 @@
-// HTTP (function key) POST manage/users/{user}/refresh — the REFRESH button: re-subscribe and queue a full resync.
+// HTTP (function key) POST manage/users/{user}/refresh[?kind=events|todoTasks] — the REFRESH button: re-subscribe and
+// queue a full resync.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
+import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
 import { refreshUser, type RefreshDeps } from "../shared/app/admin/refreshUser.js";
 
 export const adminRefreshRoute = {
@@ -19,8 +20,11 @@ export async function runAdminRefresh(
 ): Promise<HttpResponseInit> {
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
+  const query = parseAdminInput(subscriptionKindQuery, Object.fromEntries(request.query.entries()));
+  if (!query.ok) return failureResponse({ kind: "bad_request", reason: query.reason });
+  const kind = query.data.kind;
   try {
-    return toResponse(await refreshUser(deps, params.data.user, { log: context }), 202);
+    return toResponse(await refreshUser(deps, params.data.user, { log: context, ...(kind ? { kind } : {}) }), 202);
   } catch (error) {
     return unexpectedResponse(error, context, `refresh of ${params.data.user}`);
   }

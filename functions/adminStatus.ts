@@ -16,7 +16,7 @@ export const adminStatusRoute = {
 export async function runAdminStatus(
   request: HttpRequest,
   context: InvocationContext,
-  deps: Pick<AppDeps, "now" | "users" | "subscriptions">,
+  deps: Pick<AppDeps, "now" | "users" | "subscriptions" | "taskLists">,
 ): Promise<HttpResponseInit> {
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });

@@ -9,6 +9,7 @@ import "./adminRefresh.js";
 import "./adminDeleteSubscription.js";
 import "./adminProfile.js";
 import "./nightly.js";
+import "./taskPoll.js";
 import "./adminRejected.js";
 import "./adminReplay.js";
 import "./adminPage.js";

@@ -46,6 +46,9 @@ param webhookUrl string = ''
 @description('NIGHTLY_SCHEDULE: 6-field NCRONTAB of the nightly renewal and resync (UTC).')
 param nightlySchedule string = '0 0 2 * * *'
 
+@description('TASK_POLL_SCHEDULE: 6-field NCRONTAB of the To Do poll in AUTH_MODE application (UTC).')
+param taskPollSchedule string = '0 */5 * * * *'
+
 @description('CONFLICT_RULE when both sides changed an item.')
 @allowed(['erp-wins', 'outlook-wins', 'newest-wins'])
 param conflictRule string = 'erp-wins'
@@ -132,6 +135,7 @@ module dataStorage 'modules/storage.bicep' = {
       '${tablePrefix}Subscriptions'
       '${tablePrefix}Links'
       '${tablePrefix}ActionTypes'
+      '${tablePrefix}TaskLists'
       '${tablePrefix}TokenCache'
       '${tablePrefix}SignInState'
       '${tablePrefix}Rejected'
@@ -234,6 +238,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TOKEN_CACHE_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenCacheKeySecretName}/)'
     SUBSCRIPTION_LIFETIME_HOURS: string(subscriptionLifetimeHours)
     NIGHTLY_SCHEDULE: nightlySchedule
+    TASK_POLL_SCHEDULE: taskPollSchedule
     CONFLICT_RULE: conflictRule
     DEFAULT_TIME_ZONE: defaultTimeZone
     TASK_ACTION_TYPE: taskActionType

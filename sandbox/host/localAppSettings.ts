@@ -34,6 +34,7 @@ export function localAppSettings(options: LocalAppSettingsOptions): Record<strin
     EVENT_DAYS_FORWARD: "21",
     TASK_LIST_NAME: "COINS",
     NIGHTLY_SCHEDULE: "0 0 2 * * *",
+    TASK_POLL_SCHEDULE: "0 */5 * * * *",
     WEBHOOK_URL: options.webhookUrl,
   };
 }

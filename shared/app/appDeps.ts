@@ -9,6 +9,7 @@ import { createRejectedStore, type RejectedStore } from "../adapters/servicebus/
 import { ActionTypesTable } from "../adapters/tables/actionTypesTable.js";
 import { LinksTable } from "../adapters/tables/linksTable.js";
 import { SubscriptionsTable } from "../adapters/tables/subscriptionsTable.js";
+import { TaskListsTable } from "../adapters/tables/taskListsTable.js";
 import { UsersTable } from "../adapters/tables/usersTable.js";
 import { MsalDelegatedTokenProvider } from "../adapters/auth/msalDelegatedTokenProvider.js";
 import { stateSigningKey } from "../adapters/auth/signedState.js";
@@ -33,6 +34,8 @@ export interface AppDeps {
   subscriptions: SubscriptionsTable;
   links: LinksTable;
   actionTypes: ActionTypesTable;
+  /** The user's To Do list (TASK_LIST_NAME) as last found, with its delta cursor. */
+  taskLists: TaskListsTable;
   graph: GraphGateway;
   queues: QueueSender;
   rejected: RejectedStore;
@@ -44,11 +47,12 @@ export interface AppDeps {
 /** Builds every adapter from `config`; `overrides` replaces single parts (tests inject a clock, a counting gateway…). */
 export async function createAppDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
   const tables = { ...config.storageConnection, tablePrefix: config.tablePrefix };
-  const [users, subscriptions, links, actionTypes] = await Promise.all([
+  const [users, subscriptions, links, actionTypes, taskLists] = await Promise.all([
     overrides.users ?? UsersTable.open(tables),
     overrides.subscriptions ?? SubscriptionsTable.open(tables),
     overrides.links ?? LinksTable.open(tables),
     overrides.actionTypes ?? ActionTypesTable.open(tables),
+    overrides.taskLists ?? TaskListsTable.open(tables),
   ]);
   const credentials = {
     authorityHost: config.authorityHost,
@@ -90,6 +94,7 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
     subscriptions,
     links,
     actionTypes,
+    taskLists,
     graph,
     queues: overrides.queues ?? getQueueSender(config.serviceBusConnection),
     rejected: overrides.rejected ?? createRejectedStore(tables),

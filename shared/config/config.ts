@@ -40,6 +40,8 @@ export interface Config {
   readonly clientSecret: string;
   readonly subscriptionLifetimeHours: number;
   readonly nightlySchedule: string;
+  /** Application mode: NCRONTAB of the To Do poll (one TASKPOLL per task user); the host reads %TASK_POLL_SCHEDULE%. */
+  readonly taskPollSchedule: string;
   readonly conflictRule: ConflictRule;
   /**
    * erp-wins: seconds an Outlook delete of a linked appointment waits before the ERP is sent DELETE, so that an ERP
@@ -290,8 +292,9 @@ export const settingsSchema = z
           : `must be letters and digits starting with a letter, at most 52 characters (table names are alphanumeric), got "${v}"`,
     }),
     ...serviceBusConnectionFields,
-    // No defaults: the Functions host resolves %PUSH_QUEUE%, %PULL_QUEUE% and %NIGHTLY_SCHEDULE% in the trigger
-    // registrations from app settings itself, so a default here would pass validation while the trigger fails to load.
+    // No defaults: the Functions host resolves %PUSH_QUEUE%, %PULL_QUEUE%, %NIGHTLY_SCHEDULE% and %TASK_POLL_SCHEDULE%
+    // in the trigger registrations from app settings itself, so a default here would pass validation while the trigger
+    // fails to load.
     PUSH_QUEUE: queueName(),
     PULL_QUEUE: queueName(),
     ERP_INBOUND_QUEUE: queueName("erp-inbound"),
@@ -321,6 +324,7 @@ export const settingsSchema = z
       maxReason: "Graph's maximum for To Do task subscriptions is 4,230 minutes",
     }),
     NIGHTLY_SCHEDULE: text({ check: checkNcrontab }),
+    TASK_POLL_SCHEDULE: text({ check: checkNcrontab }),
     CONFLICT_RULE: z.preprocess(
       blankToUndefined,
       z
@@ -474,6 +478,7 @@ export const settingsSchema = z
       clientSecret: s.CLIENT_SECRET,
       subscriptionLifetimeHours: s.SUBSCRIPTION_LIFETIME_HOURS,
       nightlySchedule: s.NIGHTLY_SCHEDULE,
+      taskPollSchedule: s.TASK_POLL_SCHEDULE,
       conflictRule: s.CONFLICT_RULE,
       outlookDeleteGraceSeconds: s.OUTLOOK_DELETE_GRACE_SECONDS,
       defaultTimeZone: s.DEFAULT_TIME_ZONE.trim(),

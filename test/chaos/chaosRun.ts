@@ -43,7 +43,23 @@ export interface ChaosOptions {
   rule?: ConflictRule;
   /** Operations between two settles (default 8). */
   batch?: number;
+  /**
+   * Also tasks (JSMITH's COINS list, application mode): ERP task pushes, To Do edits in the simulator, the poll
+   * (TASKPOLL) whenever the queues are quiet, the ERP answering CREATEs; checked like the events at the end.
+   */
+  tasks?: boolean;
 }
+
+interface ErpTaskRecord {
+  user: string;
+  hsaRef: string;
+  outlookId?: string;
+  title: string;
+  deleted: boolean;
+}
+
+const TASK_USER = "JSMITH";
+const TASK_MAILBOX = "jsmith@contoso.test";
 
 export interface ChaosResult {
   seed: number;
@@ -116,6 +132,67 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return t;
   };
   const mailboxOf = (user: string) => USERS.find((u) => u.userId === user)!.mailbox;
+  const tasks = new Map<string, ErpTaskRecord>();
+  let taskListId = "";
+  if (options.tasks) {
+    await rig.deps.users.upsertUser({
+      userId: TASK_USER,
+      mailbox: TASK_MAILBOX,
+      defaultCompany: "1",
+      syncAppointments: true,
+      appointmentsFromOutlook: true,
+      syncTasks: true,
+      tasksFromOutlook: true,
+    });
+    await rig.deps.actionTypes.upsert({ company: "1", code: "TODO", description: "To do" });
+    taskListId = rig.sim.todoLists(TASK_MAILBOX).find((l) => l.displayName === "COINS")!.id;
+  }
+  const taskPush = (op: "CREATE" | "UPDATE", r: ErpTaskRecord): PushMessage => ({
+    kind: "task",
+    op,
+    user: r.user,
+    kco: "1",
+    hsaRef: r.hsaRef,
+    ...(r.outlookId ? { outlookId: r.outlookId } : {}),
+    data: { title: r.title, status: "notStarted", priority: "normal", modifiedAt: stamp() },
+  });
+  const liveTasks = () => [...tasks.values()].filter((r) => !r.deleted);
+  /** The ERP changes one random live task (none: nothing happens) and pushes the change. */
+  const onLiveTask = async (change: (r: ErpTaskRecord) => PushMessage) => {
+    const items = liveTasks();
+    if (items.length) await push(change(pick(items)));
+  };
+
+  /** The ERP's side of one erp-inbound task message. */
+  async function erpTask(m: Inbound): Promise<void> {
+    const user = String(m.user);
+    const title = (m.data as { title?: string } | undefined)?.title;
+    if (m.op === "RESYNC") {
+      for (const r of liveTasks()) if (r.user === user) await push(taskPush("UPDATE", r));
+      return;
+    }
+    if (m.op === "CREATE") {
+      const existing = [...tasks.values()].find((r) => r.outlookId === m.outlookId && !r.deleted);
+      const r: ErpTaskRecord = existing ?? {
+        user,
+        hsaRef: `T${nextRef++}`,
+        outlookId: String(m.outlookId),
+        title: "",
+        deleted: false,
+      };
+      r.title = title ?? r.title;
+      tasks.set(`${user}|${r.hsaRef}`, r);
+      await push(taskPush("CREATE", r));
+      return;
+    }
+    const r = recordOf(tasks, user, m);
+    if (!r || r.deleted) {
+      if (m.op === "UPDATE" && !r) updatesForMissing.push(`task ${user}|${String(m.hsaRef)}`);
+      return;
+    }
+    if (m.op === "DELETE") r.deleted = true;
+    else if (title !== undefined) r.title = title;
+  }
 
   const push = async (m: PushMessage) => {
     log.push(`push ${m.op} ${m.user} ${"hsaRef" in m ? m.hsaRef : ""}`);
@@ -140,7 +217,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     inboundSeen = all.length;
     for (const [i, m] of fresh.entries()) {
       const user = String(m.user);
-      log.push(`erp-inbound ${m.op} ${user} ${String(m.hsaRef)} ${String(m.outlookId ?? "")}`);
+      log.push(`erp-inbound ${m.kind} ${m.op} ${user} ${String(m.hsaRef)} ${String(m.outlookId ?? "")}`);
+      if (m.kind === "task") {
+        await erpTask(m);
+        continue;
+      }
       if (m.op === "RESYNC") {
         for (const r of erp.values()) if (r.user === user && !r.deleted) await push(erpPush("UPDATE", r));
         continue;
@@ -162,10 +243,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         await push(erpPush("CREATE", r));
         continue;
       }
-      const r =
-        m.hsaRef === null
-          ? [...erp.values()].find((x) => x.outlookId === m.outlookId)
-          : erp.get(`${user}|${String(m.hsaRef)}`);
+      const r = recordOf(erp, user, m);
       if (!r || r.deleted) {
         if (m.op === "UPDATE") {
           const key = `${user}|${String(m.hsaRef)}`;
@@ -186,13 +264,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return fresh.length;
   }
 
+  let polls = 0;
   async function settle(): Promise<void> {
+    // With tasks, a quiet moment is answered by one poll of the To Do list (application mode has no notifications).
+    let polledWhileQuiet = false;
     for (let round = 0; round < 40; round++) {
       await rig.sim.notificationsIdle(15_000);
       const sent = await erpProcess();
       const pushN = rig.bus.queue(QUEUES.push).activeCount() + rig.bus.queue(QUEUES.push).scheduledCount();
       const pullN = rig.bus.queue(QUEUES.pull).activeCount() + rig.bus.queue(QUEUES.pull).scheduledCount();
-      if (!sent && !pushN && !pullN) return;
+      if (!sent && !pushN && !pullN) {
+        if (!options.tasks || polledWhileQuiet) return;
+        polledWhileQuiet = true;
+        await rig.sendPull({ source: "TASKPOLL", user: TASK_USER }, `chaos-poll-${polls++}`);
+        await rig.drain("pull");
+        continue;
+      }
+      polledWhileQuiet = false;
       await Promise.all([pushN ? rig.drain("push") : undefined, pullN ? rig.drain("pull") : undefined]);
     }
     throw new Error("chaos: the queues did not settle");
@@ -286,6 +374,44 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       else rig.sim.notificationFaults.delayNextMs(50);
       log.push(`notification ${f}`);
     },
+    taskErpCreate: async () => {
+      const r: ErpTaskRecord = {
+        user: TASK_USER,
+        hsaRef: `E${nextRef++}`,
+        title: `ERP task ${nextRef}`,
+        deleted: false,
+      };
+      tasks.set(`${r.user}|${r.hsaRef}`, r);
+      await push(taskPush("CREATE", r));
+    },
+    taskErpUpdate: () =>
+      onLiveTask((r) => {
+        r.title = `ERP task edit ${nextRef++}`;
+        return taskPush("UPDATE", r);
+      }),
+    taskErpDelete: () =>
+      onLiveTask((r) => {
+        r.deleted = true;
+        return { kind: "task", op: "DELETE", user: r.user, kco: "1", hsaRef: r.hsaRef };
+      }),
+    taskOutlookCreate: () => {
+      const t = rig.sim.createTask(TASK_MAILBOX, taskListId, { title: `To Do ${nextRef++}` });
+      log.push(`todo create ${t.id}`);
+    },
+    taskOutlookUpdate: () => {
+      const items = rig.sim.tasks(TASK_MAILBOX, taskListId);
+      if (!items.length) return;
+      const t = pick(items);
+      rig.sim.updateTask(TASK_MAILBOX, taskListId, t.id, { title: `To Do edit ${nextRef++}` });
+      log.push(`todo update ${t.id}`);
+    },
+    taskOutlookDelete: () => {
+      const items = rig.sim.tasks(TASK_MAILBOX, taskListId);
+      if (!items.length) return;
+      const t = pick(items);
+      rig.sim.deleteTask(TASK_MAILBOX, taskListId, t.id);
+      log.push(`todo delete ${t.id}`);
+    },
     crash: () => {
       const side = pick(["push", "pull"] as const);
       const at = pick(["graph.createEvent", "graph.updateEvent", "graph.getEvent", "links.save", "queues.sendBatch"]);
@@ -304,6 +430,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     ["graphFault", 1],
     ["notificationFault", 1],
     ["crash", 1],
+    ...(options.tasks
+      ? ([
+          ["taskErpCreate", 3],
+          ["taskErpUpdate", 2],
+          ["taskErpDelete", 1],
+          ["taskOutlookCreate", 2],
+          ["taskOutlookUpdate", 2],
+          ["taskOutlookDelete", 1],
+        ] as [string, number][])
+      : []),
   ];
   const total = weights.reduce((n, [, w]) => n + w, 0);
   const choose = () => {
@@ -355,6 +491,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         if (n > 1) duplicated.push(`event ${u.userId} ${e.id} claimed by ${n} ERP records`);
       }
     }
+    if (options.tasks) {
+      const inList = rig.sim.tasks(TASK_MAILBOX, taskListId);
+      outlookCount += inList.length;
+      const claimed = new Map<string, number>();
+      for (const r of liveTasks()) {
+        const link = await rig.deps.links.getByErpKey(r.user, "task", "1", r.hsaRef);
+        const mine = inList.filter(
+          (t) =>
+            t.id === link?.outlookId ||
+            (t.linkedResources ?? []).some(
+              (x) => x.applicationName === "Coins ERP+" && x.externalId === `1|${r.hsaRef}`,
+            ),
+        );
+        if (mine.length === 0) lost.push(`ERP task ${r.hsaRef} has no To Do task`);
+        if (mine.length > 1) duplicated.push(`ERP task ${r.hsaRef} has ${mine.length} To Do tasks`);
+        for (const t of mine) claimed.set(t.id, (claimed.get(t.id) ?? 0) + 1);
+        if (mine[0] && mine[0].title !== r.title)
+          mismatched.push(`task ${r.hsaRef}: ERP "${r.title}" vs "${mine[0].title}"`);
+      }
+      for (const t of inList) {
+        const n = claimed.get(t.id) ?? 0;
+        if (n === 0) lost.push(`To Do task ${t.id} "${t.title}" has no ERP record`);
+        if (n > 1) duplicated.push(`To Do task ${t.id} claimed by ${n} ERP records`);
+      }
+    }
     const writes = rig.graphWrites();
     const inbound = rig.inbound().length;
     await settle();
@@ -362,7 +523,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       seed: options.seed,
       ops: options.ops,
       counts,
-      erpItems: liveErp().length,
+      erpItems: liveErp().length + liveTasks().length,
       outlookItems: outlookCount,
       lost,
       duplicated,
@@ -386,6 +547,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     await rig.stop();
   }
+}
+
+/** The ERP record an erp-inbound message is about: by its key, or by its Outlook id while it has no key yet. */
+function recordOf<R extends { outlookId?: string }>(records: Map<string, R>, user: string, m: Inbound): R | undefined {
+  return m.hsaRef === null
+    ? [...records.values()].find((x) => x.outlookId === m.outlookId)
+    : records.get(`${user}|${String(m.hsaRef)}`);
 }
 
 function sameContent(r: ErpRecord, e: GraphEvent): boolean {

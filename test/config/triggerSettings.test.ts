@@ -19,7 +19,7 @@ const sample = JSON.parse(readFileSync(new URL("../../local.settings.sample.json
 
 describe("settings referenced by trigger registrations", () => {
   it("finds the trigger settings in the function files", () => {
-    expect(referenced).toEqual(["NIGHTLY_SCHEDULE", "PULL_QUEUE", "PUSH_QUEUE"]);
+    expect(referenced).toEqual(["NIGHTLY_SCHEDULE", "PULL_QUEUE", "PUSH_QUEUE", "TASK_POLL_SCHEDULE"]);
   });
 
   it.each(referenced)("%s is required: leaving it out is a settings error naming it", (name) => {

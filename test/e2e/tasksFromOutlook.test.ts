@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PushMessageOf } from "../../shared/domain/messages/pushMessage.js";
 import { startSyncRig, type Inbound, type SyncRig } from "./syncRig.js";
+import { addTaskUser, pushErpTask, todoCreate } from "./taskRig.js";
 
 const MB = "jsmith@contoso.test";
 const SUB = "tasks-subscription-1";
@@ -30,17 +31,7 @@ const taskWrites = () =>
 
 beforeAll(async () => {
   rig = await startSyncRig();
-  await rig.deps.users.upsertUser({
-    userId: "JSMITH",
-    mailbox: MB,
-    defaultCompany: "1",
-    syncTasks: true,
-    tasksFromOutlook: true,
-  });
-  await rig.deps.actionTypes.upsert({ company: "1", code: "TODO", description: "To do" });
-  const lists = rig.sim.todoLists(MB);
-  listId = lists.find((l) => l.displayName === "COINS")!.id;
-  otherListId = lists.find((l) => l.displayName === "Tasks")!.id;
+  ({ listId, otherListId } = await addTaskUser(rig));
   await rig.deps.subscriptions.save({
     user: "JSMITH",
     kind: "todoTasks",
@@ -71,22 +62,13 @@ describe("To Do → ERP", () => {
     outlookId = t.id;
     const sent = await pull();
     expect(sent).toEqual([
-      {
-        kind: "task",
-        op: "CREATE",
-        user: "JSMITH",
-        kco: "1",
-        hsaRef: null,
-        outlookId: t.id,
-        actionType: "TODO",
-        data: {
-          title: "Order material",
-          due: "2026-12-07",
-          status: "notStarted",
-          priority: "high",
-          notes: "Two pallets",
-        },
-      },
+      todoCreate(t.id, {
+        title: "Order material",
+        due: "2026-12-07",
+        status: "notStarted",
+        priority: "high",
+        notes: "Two pallets",
+      }),
     ]);
     expect(await pull()).toEqual([]);
   });
@@ -134,18 +116,8 @@ describe("To Do → ERP", () => {
   });
 
   it("no echo: a task the ERP pushes is written once and its own change notification sends the ERP nothing", async () => {
-    const push: PushMessageOf<"task"> = {
-      kind: "task",
-      op: "CREATE",
-      user: "JSMITH",
-      kco: "1",
-      hsaRef: "E1",
-      data: { title: "From the ERP", status: "inProgress", priority: "normal", due: "2026-12-09" },
-    };
-    const writes = taskWrites();
-    await rig.sendPush(push);
-    await rig.settle();
-    expect(taskWrites() - writes).toBe(1);
+    const data = { title: "From the ERP", status: "inProgress", priority: "normal", due: "2026-12-09" };
+    expect(await pushErpTask(rig, "E1", data)).toBe(1);
     expect(await pull()).toEqual([]);
   });
 

@@ -137,4 +137,18 @@ describe("/_sim control surface", () => {
   it("answers 404 for unknown routes", async () => {
     expect((await ctl("GET", "nope")).status).toBe(404);
   });
+  it("moves a task to another list, renames and deletes a list (as the user does in Outlook)", async () => {
+    const lists = (await ctl("GET", `mailboxes/${MB}/lists`)).body.value as { id: string; displayName: string }[];
+    const coins = lists.find((l) => l.displayName === "COINS")!;
+    const tasks = lists.find((l) => l.displayName === "Tasks")!;
+    const t = (await ctl("POST", `mailboxes/${MB}/lists/${coins.id}/tasks`, { title: "to move" })).body;
+    const moved = await ctl("POST", `mailboxes/${MB}/lists/${coins.id}/tasks/${t.id}/move`, { toListId: tasks.id });
+    expect(moved.body).toMatchObject({ title: "to move" });
+    expect(sim.tasks(MB, tasks.id).map((x) => x.id)).toContain(moved.body.id);
+    expect(sim.tasks(MB, coins.id).map((x) => x.id)).not.toContain(t.id);
+    const renamed = await ctl("PATCH", `mailboxes/${MB}/lists/${coins.id}`, { displayName: "COINS old" });
+    expect(renamed.body).toMatchObject({ id: coins.id, displayName: "COINS old" });
+    expect((await ctl("DELETE", `mailboxes/${MB}/lists/${coins.id}`)).status).toBe(204);
+    expect(sim.todoLists(MB).map((l) => l.id)).not.toContain(coins.id);
+  });
 });

@@ -122,6 +122,19 @@ export async function control(sim: GraphSim, method: string, path: string, body:
       sim.setOptions(b);
       return { status: 204 };
     }
+    // To Do as the user changes it in Outlook: rename or delete a list, move a task to another list.
+    if (a === "mailboxes" && mbx && c === "lists" && d && !e) {
+      if (method === "PATCH") {
+        if (typeof b.displayName !== "string") throw new Error("displayName (string) is required");
+        return { status: 200, body: sim.renameTodoList(mbx, d, b.displayName) };
+      }
+      if (method === "DELETE") return (sim.deleteTodoList(mbx, d), { status: 204 });
+    }
+    if (a === "mailboxes" && mbx && c === "lists" && d && e === "tasks" && seg[5] && seg[6] === "move") {
+      if (method !== "POST" || typeof b.toListId !== "string")
+        throw new Error("POST with toListId (string) is required");
+      return { status: 200, body: sim.moveTask(mbx, d, b.toListId, seg[5]) };
+    }
     return {
       status: 404,
       body: {

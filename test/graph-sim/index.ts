@@ -23,6 +23,7 @@ import { expandSeries } from "./series.js";
 import { Store } from "./store.js";
 import { Subscriptions } from "./subscriptions.js";
 import { createTask as createT, deleteTask as deleteT, getList, renderList, updateTask as updateT } from "./todo.js";
+import { deleteList, moveTask, renameList } from "./todo.js";
 import type { DeliveredNotification, GraphEvent, SentMessage, Subscription, TodoList, TodoTask } from "./types.js";
 
 export type { SimSeed } from "./seed.js";
@@ -111,6 +112,12 @@ export interface GraphSim {
     expiresInSeconds?: number;
   }): string;
   stop(): Promise<void>;
+  /** The user moves a task to another list in Outlook (Graph has no move endpoint): a new task with a new id there. */
+  moveTask(mailbox: string, fromListId: string, toListId: string, id: string): TodoTask;
+  /** The user renames a To Do list (as PATCH /todo/lists/{id} does). */
+  renameTodoList(mailbox: string, listId: string, displayName: string): TodoList;
+  /** The user deletes a To Do list with its tasks (as DELETE /todo/lists/{id} does). */
+  deleteTodoList(mailbox: string, listId: string): void;
 }
 
 /**
@@ -325,6 +332,9 @@ export async function startGraphSim(opts: StartOptions = {}): Promise<GraphSim> 
         o.expiresInSeconds ?? 3600,
       );
     },
+    moveTask: (m, from, to, id) => structuredClone(moveTask(store, mb(m), from, to, id)),
+    renameTodoList: (m, l, name) => renderList(renameList(mb(m), l, name)),
+    deleteTodoList: (m, l) => deleteList(mb(m), l),
     stop: async () => {
       subs.notifier.stop();
       await new Promise<void>((resolve) => {

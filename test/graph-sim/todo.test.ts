@@ -40,7 +40,10 @@ describe("To Do", () => {
     });
     expect(c.status).toBe(201);
     expect(c.body.dueDateTime).toEqual({ dateTime: "2030-07-31T22:00:00.0000000", timeZone: "UTC" });
-    expect(c.body.linkedResources).toBeUndefined();
+    expect(c.body.linkedResources).toEqual([
+      expect.objectContaining({ externalId: "1/H0001", applicationName: "Coins", id: expect.any(String) }),
+    ]);
+    expect((await g("GET", `${base}/${c.body.id}`)).body.linkedResources).toBeUndefined();
     const x = await g("GET", `${base}/${c.body.id}?$expand=linkedResources`);
     expect(x.body.linkedResources[0]).toMatchObject({ externalId: "1/H0001", applicationName: "Coins" });
     const p = await g("PATCH", `${base}/${c.body.id}`, { status: "completed" });
@@ -69,6 +72,31 @@ describe("To Do", () => {
       expect.objectContaining({ id: a.id, title: "a2" }),
       { "@odata.type": "#microsoft.graph.todoTask", id: b.id, "@removed": { reason: "deleted" } },
     ]);
+  });
+
+  it("a task moved to another list in Outlook: @removed in the old list's delta, a new task in the other", async () => {
+    const from = sim.todoLists(MB).find((l) => l.displayName === "COINS")!;
+    const to = sim.todoLists(MB).find((l) => l.displayName === "Tasks")!;
+    const t = sim.createTask(MB, from.id, { title: "to move" });
+    const start = await g("GET", `/users/${MB}/todo/lists/${from.id}/tasks/delta`);
+    const moved = sim.moveTask(MB, from.id, to.id, t.id);
+    expect(moved.id).not.toBe(t.id);
+    const next = await g("GET", start.body["@odata.deltaLink"]);
+    expect(next.body.value).toEqual([expect.objectContaining({ id: t.id, "@removed": { reason: "deleted" } })]);
+    expect(sim.tasks(MB, to.id).map((x) => x.title)).toContain("to move");
+    expect(sim.tasks(MB, from.id).map((x) => x.id)).not.toContain(t.id);
+  });
+
+  it("renames and deletes a list (PATCH/DELETE /todo/lists/{id}); a deleted list's tasks and delta answer 404", async () => {
+    const c = await g("POST", `/users/${MB}/todo/lists`, { displayName: "Scratch" });
+    const id = c.body.id as string;
+    const r = await g("PATCH", `/users/${MB}/todo/lists/${id}`, { displayName: "Scratch 2" });
+    expect(r.body).toMatchObject({ id, displayName: "Scratch 2" });
+    expect(sim.todoLists(MB).find((l) => l.id === id)?.displayName).toBe("Scratch 2");
+    expect((await g("DELETE", `/users/${MB}/todo/lists/${id}`)).status).toBe(204);
+    expect((await g("GET", `/users/${MB}/todo/lists/${id}/tasks/delta`)).status).toBe(404);
+    const tasks = sim.todoLists(MB).find((l) => l.wellknownListName === "defaultList")!;
+    expect((await g("DELETE", `/users/${MB}/todo/lists/${tasks.id}`)).status).toBe(400);
   });
 
   it("needs Tasks permissions and a known list", async () => {

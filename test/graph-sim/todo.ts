@@ -183,8 +183,58 @@ export function deleteTask(store: Store, mb: Mailbox, listId: string, id: string
   store.emit({ mailbox: mb, kind: "todoTask", changeType: "deleted", id, etag: t["@odata.etag"], listId });
 }
 
-/** Graph view of a task: dates in Prefer: outlook.timezone (else UTC); linkedResources only with $expand. */
-export function renderTask(t: TodoTask, req?: SimRequest): Record<string, unknown> {
+/**
+ * The user moves a task to another list in the Outlook client (Graph has no move endpoint): it leaves `fromListId`
+ * (that list's delta reports it @removed) and appears in `toListId` as a new task with a new id.
+ */
+export function moveTask(store: Store, mb: Mailbox, fromListId: string, toListId: string, id: string): TodoTask {
+  const from = getList(mb, fromListId);
+  const to = getList(mb, toListId);
+  const t = getTask(from, id);
+  store.record(from.tasks, id, null);
+  store.emit({ mailbox: mb, kind: "todoTask", changeType: "deleted", id, etag: t["@odata.etag"], listId: fromListId });
+  const moved: TodoTask = {
+    ...structuredClone(t),
+    id: newItemId(),
+    "@odata.etag": etagOf(newChangeKey()),
+    lastModifiedDateTime: graphTimestamp(Date.now()),
+  };
+  store.record(to.tasks, moved.id, moved);
+  store.emit({
+    mailbox: mb,
+    kind: "todoTask",
+    changeType: "created",
+    id: moved.id,
+    etag: moved["@odata.etag"],
+    listId: toListId,
+  });
+  return moved;
+}
+
+/** PATCH /todo/lists/{id}: only displayName is writable; a well-known list (Tasks, Flagged email) cannot be renamed. */
+export function renameList(mb: Mailbox, listId: string, displayName: unknown): TodoTaskList {
+  const l = getList(mb, listId);
+  if (typeof displayName !== "string" || !displayName)
+    throw new GraphError(400, "BadRequest", "displayName must be a non-empty string.");
+  if (l.list.wellknownListName !== "none")
+    throw new GraphError(400, "BadRequest", "A well-known list cannot be renamed.");
+  l.list = { ...l.list, displayName };
+  return l.list;
+}
+
+/** DELETE /todo/lists/{id}: the list and its tasks are gone (its delta and tasks answer 404); well-known lists stay. */
+export function deleteList(mb: Mailbox, listId: string): void {
+  const l = getList(mb, listId);
+  if (l.list.wellknownListName !== "none")
+    throw new GraphError(400, "BadRequest", "A well-known list cannot be deleted.");
+  mb.lists.delete(listId);
+}
+
+/**
+ * Graph view of a task: dates in Prefer: outlook.timezone (else UTC); linkedResources with $expand, and in the answer
+ * to the POST that created them (Microsoft's create example shows them; GET, list and delta do not without $expand).
+ */
+export function renderTask(t: TodoTask, req?: SimRequest, withLinked = false): Record<string, unknown> {
   const { linkedResources, ...rest } = structuredClone(t);
   const out: Record<string, unknown> = { ...rest };
   const pref = req ? preferences(req.headers) : new Map<string, string>();
@@ -195,7 +245,8 @@ export function renderTask(t: TodoTask, req?: SimRequest): Record<string, unknow
       if (d) out[k] = { dateTime: utcToWall(Date.parse(`${d.dateTime.slice(0, 23)}Z`), tz), timeZone: tz };
     }
   out.body = pref.get("outlook.body-content-type") ? renderBody(t.body, pref.get("outlook.body-content-type")) : t.body;
-  if (req && /linkedResources/i.test(req.query.get("$expand") ?? "")) out.linkedResources = linkedResources ?? [];
+  if (withLinked || (req && /linkedResources/i.test(req.query.get("$expand") ?? "")))
+    out.linkedResources = linkedResources ?? [];
   return out;
 }
 
@@ -232,9 +283,18 @@ export function todoRoutes(core: SimCore, req: SimRequest, s: Scoped): SimRespon
     throw methodNotAllowed();
   }
   if ((m = /^\/todo\/lists\/([^/]+)\/?$/i.exec(s.rest))) {
-    const l = getList(mb, decodeURIComponent(m[1]!));
+    const listId = decodeURIComponent(m[1]!);
+    const l = getList(mb, listId);
     if (req.method === "GET")
       return { status: 200, body: { "@odata.context": `${ctx}/$entity`, ...renderList(l.list) } };
+    if (req.method === "PATCH") {
+      const list = renameList(mb, listId, jsonBody(req).displayName);
+      return { status: 200, body: { "@odata.context": `${ctx}/$entity`, ...renderList(list) } };
+    }
+    if (req.method === "DELETE") {
+      deleteList(mb, listId);
+      return { status: 204 };
+    }
     throw methodNotAllowed();
   }
   if ((m = /^\/todo\/lists\/([^/]+)\/tasks\/delta\/?$/i.exec(s.rest))) {
@@ -250,7 +310,7 @@ export function todoRoutes(core: SimCore, req: SimRequest, s: Scoped): SimRespon
         status: 201,
         body: {
           "@odata.context": `${tctx}/$entity`,
-          ...renderTask(createTask(core.store, mb, listId, jsonBody(req)), req),
+          ...renderTask(createTask(core.store, mb, listId, jsonBody(req)), req, true),
         },
       };
     if (req.method === "GET") {

@@ -54,6 +54,42 @@ export class ActionTypesTable {
     return (await this.listByCompany(company)).find((a) => normalizeDescription(a.description) === wanted);
   }
 
+  /** Removes one action type; false when there was none. */
+  async remove(company: string, code: string): Promise<boolean> {
+    try {
+      await this.client.deleteEntity(keyPart("company", company), keyPart("code", code));
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Makes `company`'s rows exactly `actionTypes` (each upserted, every other row of the company removed, rows without a
+   * description included). Idempotent: a redelivered list gives the same table.
+   */
+  async replaceCompany(
+    company: string,
+    actionTypes: readonly { code: string; description: string }[],
+  ): Promise<{ upserted: number; removed: number }> {
+    const pk = keyPart("company", company);
+    const wanted = new Set(actionTypes.map((a) => keyPart("code", a.code)));
+    for (const a of actionTypes) await this.upsert({ company, code: a.code, description: a.description });
+    let removed = 0;
+    const rows = this.client.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString(pk)}` } });
+    for await (const row of rows) {
+      if (wanted.has(row.rowKey ?? "")) continue;
+      try {
+        await this.client.deleteEntity(pk, row.rowKey ?? "");
+        removed++;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    }
+    return { upserted: actionTypes.length, removed };
+  }
+
   /** Creates or replaces one action type (seeding, tests, an ERP export). */
   async upsert(actionType: ActionType): Promise<void> {
     await this.client.upsertEntity(

@@ -45,6 +45,11 @@ export interface UserStatusView {
   /** Invalid rows: one entry per wrong column. */
   errors?: UserColumnError[];
   subscriptions: Record<ResourceKind, SubscriptionView | null>;
+  /**
+   * The To Do list named TASK_LIST_NAME as the last task sync, push, poll or refresh found it (List ID), with the
+   * list's delta cursor; null when none was found yet or the list is missing (status no_task_list).
+   */
+  taskList: { listId: string; listName: string; deltaUrl: string | null; lastSyncAt: string | null } | null;
 }
 
 export function subscriptionView(record: SubscriptionRecord, now: Date): SubscriptionView {
@@ -66,13 +71,22 @@ const scopes = (s: string | undefined) => (s ? s.split(/\s+/).filter(Boolean) : 
 
 /** Unknown user → user_not_found. An invalid row is a valid answer: status "invalid" with the column-naming error. */
 export async function getUserStatus(
-  deps: Pick<AppDeps, "now" | "users" | "subscriptions">,
+  deps: Pick<AppDeps, "now" | "users" | "subscriptions" | "taskLists">,
   userId: string,
 ): Promise<AdminOutcome<UserStatusView>> {
-  const [lookup, ...records] = await Promise.all([
+  const [lookup, list, ...records] = await Promise.all([
     deps.users.getUser(userId),
+    deps.taskLists.get(userId),
     ...RESOURCE_KINDS.map((kind) => deps.subscriptions.get(userId, kind)),
   ]);
+  const taskList = list
+    ? {
+        listId: list.listId,
+        listName: list.listName,
+        deltaUrl: list.deltaUrl ?? null,
+        lastSyncAt: list.lastSyncAt ?? null,
+      }
+    : null;
   if (!lookup) return failed(await userNotFound(deps, userId));
   const now = deps.now();
   const subscriptions = Object.fromEntries(
@@ -94,6 +108,7 @@ export async function getUserStatus(
       signedInAt: null,
       errors: lookup.invalid.errors,
       subscriptions,
+      taskList,
     });
   }
   const u = lookup.user;
@@ -115,5 +130,6 @@ export async function getUserStatus(
     grantedScopes: scopes(u.grantedScopes),
     signedInAt: u.signedInAt ?? null,
     subscriptions,
+    taskList,
   });
 }

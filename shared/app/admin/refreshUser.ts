@@ -8,19 +8,20 @@ import { pullMessageId } from "../../domain/messages/messageIds.js";
 import type { PullMessage } from "../../domain/messages/pullMessage.js";
 import type { ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
 import type { UserSettings } from "../../adapters/tables/usersTable.js";
+import type { AuthMode } from "../../config/config.js";
 import type { Logger } from "../dispatchMessage.js";
 import { failed, graphFailure, loadValidUser, succeeded, type AdminOutcome } from "./adminOutcome.js";
 import { subscriptionView, type SubscriptionView } from "./getUserStatus.js";
 
-export type RefreshDeps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph" | "queues">;
+export type RefreshDeps = Pick<
+  AppDeps,
+  "config" | "now" | "users" | "subscriptions" | "graph" | "queues" | "taskLists"
+>;
 
 export interface RefreshOptions {
   log: Logger;
-  /**
-   * Also re-subscribe To Do tasks for users with syncTasks/tasksFromOutlook. Off: Graph accepts To Do subscriptions
-   * only with delegated tokens, and the app runs with application permissions until delegated sign-in exists.
-   */
-  includeTasks?: boolean;
+  /** Only this kind (REFRESH `?kind=events|todoTasks`); default every kind the user's switches ask for. */
+  kind?: ResourceKind;
 }
 
 export interface RefreshResult {
@@ -31,22 +32,28 @@ export interface RefreshResult {
   resync: { queued: true; queue: string; messageId: string };
 }
 
-const TASKS_NEED_DELEGATED =
-  "To Do change notifications need delegated sign-in (not available yet); tasks are not subscribed";
+const TASKS_POLLED =
+  "AUTH_MODE is application: Graph refuses app-only To Do subscriptions; the list is polled (TASK_POLL_SCHEDULE)";
 
-/** Which kinds a refresh subscribes for this user. */
+/**
+ * Which kinds a refresh subscribes for this user, and whether it concerns tasks at all (in application mode To Do is
+ * polled: no subscription, but the refresh's RESYNC still looks the list up again and reads it whole).
+ */
 export function refreshKinds(
   user: UserSettings,
-  includeTasks: boolean,
-): { kinds: ResourceKind[]; skipped: Partial<Record<ResourceKind, string>> } {
+  authMode: AuthMode,
+  only?: ResourceKind,
+): { kinds: ResourceKind[]; skipped: Partial<Record<ResourceKind, string>>; tasks: boolean } {
   const kinds: ResourceKind[] = [];
   const skipped: Partial<Record<ResourceKind, string>> = {};
-  if (user.syncAppointments || user.appointmentsFromOutlook) kinds.push("events");
-  if (user.syncTasks || user.tasksFromOutlook) {
-    if (includeTasks) kinds.push("todoTasks");
-    else skipped.todoTasks = TASKS_NEED_DELEGATED;
+  const wanted = (k: ResourceKind) => only === undefined || only === k;
+  if (wanted("events") && (user.syncAppointments || user.appointmentsFromOutlook)) kinds.push("events");
+  const tasks = wanted("todoTasks") && (user.syncTasks || user.tasksFromOutlook);
+  if (tasks) {
+    if (authMode === "delegated") kinds.push("todoTasks");
+    else skipped.todoTasks = TASKS_POLLED;
   }
-  return { kinds, skipped };
+  return { kinds, skipped, tasks };
 }
 
 /**
@@ -62,14 +69,17 @@ export async function refreshUser(
   const loaded = await loadValidUser(deps, userId);
   if (!loaded.ok) return loaded;
   const user = loaded.value;
-  const { kinds, skipped } = refreshKinds(user, options.includeTasks ?? false);
-  if (kinds.length === 0)
+  const { kinds, skipped, tasks } = refreshKinds(user, deps.config.authMode, options.kind);
+  if (kinds.length === 0 && !tasks)
     return failed({
       kind: "nothing_to_refresh",
       user: user.userId,
       reason:
-        "syncAppointments and appointmentsFromOutlook are false" +
-        (skipped.todoTasks ? `; ${skipped.todoTasks}` : "; syncTasks and tasksFromOutlook are false"),
+        options.kind === "events"
+          ? "syncAppointments and appointmentsFromOutlook are false"
+          : options.kind === "todoTasks"
+            ? "syncTasks and tasksFromOutlook are false"
+            : "syncAppointments, appointmentsFromOutlook, syncTasks and tasksFromOutlook are false",
     });
 
   const now = deps.now();

@@ -45,8 +45,8 @@ ${SWITCHES.map(
 <tr><th scope="row">Subscription ID</th><td data-field="subscriptionId">${esc(s?.subscriptionId ?? "none")}</td></tr>
 <tr><th scope="row">State</th><td>${esc(s?.state ?? "—")}</td></tr>
 <tr><th scope="row">Expires</th><td>${esc(s ? `${s.expiresAt}${s.expired ? " (expired)" : ""}` : "—")}</td></tr>
-<tr><th scope="row">Delta URL</th><td><small>${esc(s?.deltaUrl ?? "—")}</small></td></tr>
-<tr><th scope="row">List ID</th><td>${esc(s?.listId ?? "—")}</td></tr>
+<tr><th scope="row">Delta URL</th><td><small>${esc((kind === "todoTasks" ? view.taskList?.deltaUrl : s?.deltaUrl) ?? "—")}</small></td></tr>
+<tr><th scope="row">List ID</th><td>${esc((kind === "todoTasks" ? view.taskList?.listId : s?.listId) ?? "—")}</td></tr>
 </tbody></table>
 <button type="button" data-action="refresh">REFRESH</button>
 <button type="button" data-action="delete" data-kind="${kind}"${s ? "" : " disabled"}>Delete ${esc(kind === "events" ? "calendar" : "task")} subscription</button>

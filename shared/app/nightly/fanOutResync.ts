@@ -32,6 +32,11 @@ export interface FanOutOptions {
   removeConcurrency?: number;
   /** Skip pruning of stale subscription index rows (tests). */
   prune?: boolean;
+  /**
+   * Another fan-out over the same users (the task poll): which users get a message (default needsResync) and what it
+   * is (default the RESYNC). The log lines name the run by its runId.
+   */
+  fanOut?: { select(user: UserSettings): boolean; messageFor(user: string, runId: string): OutgoingMessage };
 }
 
 /** Why a valid user got no RESYNC. */
@@ -108,16 +113,18 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
 
   const messages: OutgoingMessage[] = [];
   const skippedBy: Record<SkipReason, number> = { switchesOff: 0, emailOnly: 0, invalidMessage: 0 };
+  const select = options.fanOut?.select ?? needsResync;
+  const messageFor = options.fanOut?.messageFor ?? resyncMessageFor;
   for (const user of valid) {
-    if (!needsResync(user)) {
+    if (!select(user)) {
       skippedBy[user.emails ? "emailOnly" : "switchesOff"]++;
       continue;
     }
-    const message = resyncMessageFor(user.userId, runId);
+    const message = messageFor(user.userId, runId);
     const checked = pullMessage.safeParse(message.body);
     if (!checked.success) {
       // Cannot happen for a row listUsers accepted, but a message the worker would reject must not be sent.
-      log.warn(`nightly: RESYNC for ${user.userId} not sent: ${checked.error.issues[0]?.message ?? "invalid"}`);
+      log.warn(`${runId}: message for ${user.userId} not sent: ${checked.error.issues[0]?.message ?? "invalid"}`);
       skippedBy.invalidMessage++;
       continue;
     }
@@ -141,7 +148,7 @@ export async function fanOutResync(deps: FanOutDeps, options: FanOutOptions): Pr
       throw e;
     }
     if (messages.length > chunkSize)
-      log.log(`nightly ${runId}: ${enqueued} of ${messages.length} RESYNC messages sent (${batches} batches)`);
+      log.log(`${runId}: ${enqueued} of ${messages.length} messages sent (${batches} batches)`);
   }
 
   let cleanup: CleanupSummary | undefined;

@@ -1,7 +1,8 @@
 // Use case: make sure a user has a live Graph subscription for a resource kind (create, renew by PATCH, or recreate).
 import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../appDeps.js";
-import { AppError, AuthError, PermanentError } from "../../domain/errors.js";
+import { AppError, AuthError } from "../../domain/errors.js";
+import { findTaskList } from "../tasks/taskList.js";
 import { planRenewal } from "../../domain/renewal.js";
 import { graphDateTimeToMs } from "../../adapters/graph/schemas.js";
 import type { ResourceKind, StoredSubscription, SubscriptionRecord } from "../../adapters/tables/subscriptionsTable.js";
@@ -10,7 +11,7 @@ import type { UserSettings } from "../../adapters/tables/usersTable.js";
 /** What a subscription of each kind listens to (Graph's changeType list). */
 export const SUBSCRIPTION_CHANGE_TYPE = "created,updated,deleted";
 
-type Deps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph">;
+type Deps = Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "graph" | "taskLists">;
 
 /** A fresh secret for a new subscription: 48 random bytes → 64 base64url characters (Graph allows ≤ 128). */
 export function newClientState(): string {
@@ -39,15 +40,13 @@ async function resourceFor(
   kind: ResourceKind,
 ): Promise<{ resource: string; listId?: string }> {
   if (kind === "events") return { resource: `/users/${user.mailbox}/events` };
-  const name = deps.config.taskListName;
-  const list = await deps.graph.findTodoList(user.mailbox, name);
-  if (!list) {
-    const message = `To Do list '${name}' not found in mailbox ${user.mailbox}`;
-    await deps.users.recordStatus(user.userId, { status: "no_task_list", lastError: message });
-    throw new PermanentError("no_task_list", message);
-  }
-  return { resource: `/users/${user.mailbox}/todo/lists/${list.id}/tasks`, listId: list.id };
+  const list = await findTaskList(deps, user);
+  return { resource: taskSubscriptionResource(user.mailbox, list.id), listId: list.id };
 }
+
+/** The resource of a To Do subscription: the tasks of the user's TASK_LIST_NAME list. */
+export const taskSubscriptionResource = (mailbox: string, listId: string): string =>
+  `/users/${mailbox}/todo/lists/${listId}/tasks`;
 
 /**
  * Creates, renews or recreates the subscription for (user, kind) so that it expires at now + SUBSCRIPTION_LIFETIME_HOURS,

@@ -22,20 +22,21 @@ type TaskPush = PushMessageOf<"task">;
 /** The push message's task, with the description of its action type (the task's category). */
 async function toErpTask(deps: AppDeps, m: TaskPush): Promise<ErpTask | undefined> {
   if (!m.data) return undefined;
-  const code = m.data.actionType?.trim();
+  const { title, due, reminder, status, priority, notes, modifiedAt } = m.data;
+  const code = m.data.actionType?.trim() || undefined;
   const description = await actionTypeDescription(deps, m.kco, code);
   return {
     kco: m.kco,
     hsaRef: m.hsaRef,
-    title: m.data.title,
-    due: m.data.due,
-    reminder: m.data.reminder,
-    status: m.data.status,
-    priority: m.data.priority,
-    notes: m.data.notes,
+    title,
+    due,
+    reminder,
+    status,
+    priority,
+    notes,
     actionType: code,
     actionTypeDescription: description,
-    modifiedAt: m.data.modifiedAt,
+    modifiedAt,
   };
 }
 

@@ -1,210 +1,153 @@
-// PULL for To Do tasks (msgraph-pull source MSTASK): read the delta of the user's TASK_LIST_NAME list, hand every
-// change to the ERP (the shared pull rules), save the links, and save the new deltaUrl last.
+// PULL for To Do tasks (msgraph-pull MSTASK from the webhook, TASKPOLL from the poll timer): read the delta of the
+// user's TASK_LIST_NAME list from the cursor stored for the user, hand every change to the ERP (the shared pull
+// rules), save the links, and save the new deltaUrl last.
 import type { TodoTask } from "../../adapters/graph/schemas.js";
+import type { StoredTaskList } from "../../adapters/tables/taskListsTable.js";
+import type { DeltaResult } from "../../adapters/graph/delta.js";
 import { AppError, TransientError } from "../../domain/errors.js";
-import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
-import {
-  decidePulledItem,
-  decideRemovedItem,
-  type PullItemContext,
-  type PullItemDecision,
-} from "../../domain/sync/pullItem.js";
-import type { Link } from "../../domain/sync/link.js";
-import { parseGraphTask } from "../../domain/tasks/graphTask.js";
-import { taskPullRules } from "../../domain/tasks/taskPullRules.js";
-import { taskKind } from "../../domain/tasks/taskKind.js";
-import type { InboundTaskData } from "../../domain/tasks/types.js";
+import type { PullItemContext } from "../../domain/sync/pullItem.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext, Logger } from "../dispatchMessage.js";
 import type { PullMessageOf } from "../dispatchPull.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
-import { claimTombstone } from "../sync/linkArbiter.js";
-import { sendInbound, type InboundOut } from "../sendInbound.js";
-import { checkInbound } from "../sync/checkInbound.js";
-import { linksOfOutlookIds, saveLink } from "../sync/links.js";
+import { linksOfOutlookIds } from "../sync/links.js";
 import { switchesOf } from "../sync/pushItem.js";
 import { loadUser } from "../sync/loadUser.js";
+import { findStoredTaskList, isNoTaskList } from "./taskList.js";
+import { isTask, pullRound, type TaskChange, type TaskRun } from "./taskRound.js";
 
-/** The text of the status when TASK_ACTION_TYPE is not an action type of the user's default company. */
-export const missingActionTypeMessage = (code: string, company: string): string =>
-  `TASK_ACTION_TYPE: action type "${code}" does not exist in company "${company}" (ActionTypes table); ` +
-  `tasks created in To Do are not sent to the ERP`;
+export { missingActionTypeMessage } from "./taskRound.js";
 
-type Decision = PullItemDecision<InboundTaskData>;
-
-interface TaskRun {
-  deps: AppDeps;
-  user: UserSettings;
-  log: Logger;
-  listId: string;
-  ctx: PullItemContext;
-}
-
-const isTask = (raw: unknown): raw is TodoTask =>
-  !!raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string";
-
-/** A delta item lacking what the fingerprint reads (a changed-properties-only update) is read whole first. */
-const isWhole = (t: TodoTask): boolean => "title" in t && "status" in t && "importance" in t;
-
-async function decide(run: TaskRun, change: { removed: boolean; id: string; item?: TodoTask }): Promise<Decision> {
-  const { deps, user, listId, ctx } = run;
-  const read = () => deps.graph.getTask(user.mailbox, listId, change.id);
-  if (change.removed) {
-    const first = decidePulledItem(taskKind, taskPullRules, ctx, { removed: true, id: change.id });
-    if (first.type !== "confirmRemoval") return first;
-    const now = await read();
-    return decideRemovedItem(taskKind, taskPullRules, ctx, change.id, now ? parseGraphTask(now) : undefined);
-  }
-  let raw = change.item;
-  if (!raw || !isWhole(raw)) raw = await read();
-  if (!raw) return decideRemovedItem(taskKind, taskPullRules, ctx, change.id, undefined);
-  const first = decidePulledItem(taskKind, taskPullRules, ctx, { removed: false, item: parseGraphTask(raw) });
-  if (first.type !== "fetch") return first;
-  const whole = await read();
-  if (!whole) return decideRemovedItem(taskKind, taskPullRules, ctx, change.id, undefined);
-  const task = parseGraphTask(whole);
-  return decidePulledItem(taskKind, taskPullRules, ctx, {
-    removed: false,
-    item: { ...task, erpKey: task.erpKey ?? null },
-  });
-}
-
-/**
- * One round of the list's delta: every change decided (repeated ids: the last counts), then tombstones claimed
- * (a DELETE whose task the push side is re-creating is not sent), messages sent, links saved; the caller saves the
- * cursor. A new To Do task → CREATE with TASK_ACTION_TYPE in the default company, unless that action type does not
- * exist there: then the user's status says so (naming both) and nothing is sent for it.
- */
-async function pullRound(
-  run: TaskRun,
-  changes: { removed: boolean; id: string; item?: TodoTask }[],
-): Promise<{ summary: string; problem?: string }> {
-  const { deps, user, log } = run;
-  const last = new Map(changes.map((c) => [c.id, c]));
-  const counts: Record<string, number> = {};
-  const out: (InboundOut & { tombstone?: Link })[] = [];
-  const saves: Link[] = [];
-  const code = deps.config.taskActionType;
-  let actionTypeKnown: boolean | undefined;
-  let problem: string | undefined;
-  for (const change of last.values()) {
-    const d = await decide(run, change);
-    const key = d.type === "inbound" ? `inbound ${d.op}` : d.type === "skip" ? `skip ${d.reason}` : d.type;
-    counts[key] = (counts[key] ?? 0) + 1;
-    if (d.type === "relink") saves.push(d.link);
-    if (d.type !== "inbound") continue;
-    if (d.op === "CREATE") {
-      actionTypeKnown ??= (await deps.actionTypes.listByCompany(d.kco)).some((t) => t.code === code);
-      if (!actionTypeKnown) {
-        problem = missingActionTypeMessage(code, d.kco);
-        log.error(`task ${d.outlookId} of ${user.userId} not sent to the ERP: ${problem}`);
-        continue;
-      }
-    }
-    let message: InboundMessage;
-    try {
-      const base = { kind: "task" as const, user: user.userId, kco: d.kco, hsaRef: d.hsaRef, outlookId: d.outlookId };
-      message = checkInbound(
-        d.op === "DELETE"
-          ? { ...base, op: "DELETE", actionType: null }
-          : { ...base, op: d.op, actionType: d.op === "CREATE" ? code : null, data: d.data! },
-      );
-    } catch (error) {
-      log.error(`task ${d.outlookId} of ${user.userId} not sent to the ERP: ${String(error)}`);
-      continue;
-    }
-    if (d.link.op === "tombstone") out.push({ message, tombstone: d.link.link });
-    else {
-      out.push({ message, version: d.link.link.outlookChangeKey || undefined });
-      saves.push(d.link.link);
-    }
-  }
-  const messages: InboundOut[] = [];
-  for (const o of out) {
-    if (o.tombstone && !(await claimTombstone(deps, o.tombstone, run.ctx.now))) {
-      log.log(`task ${o.tombstone.outlookId} of ${user.userId}: re-created or re-linked by the push side; no DELETE`);
-      continue;
-    }
-    messages.push({ message: o.message, version: o.version });
-  }
-  await sendInbound(deps, messages);
-  for (const link of saves) {
-    try {
-      await saveLink(deps, link);
-    } catch (error) {
-      // The ERP answered the CREATE (and its link was saved) before this pending link: the real link wins.
-      if (link.hsaRef === null && error instanceof AppError && error.code === "outlook_id_already_linked") continue;
-      throw error;
-    }
-  }
-  const parts = Object.entries(counts).map(([k, n]) => `${k} ${n}`);
-  return { summary: parts.length ? parts.join(", ") : "no changes", ...(problem ? { problem } : {}) };
-}
-
-/**
- * Unknown user → PermanentError naming it; an invalid row or both task switches off → logged, nothing read. A message
- * for another subscription than the stored todoTasks one → ignored. Tasks of other lists are never read (the delta is
- * the list's). The user's status records the outcome; the deltaUrl is saved last.
- */
-export async function pullTasks(deps: AppDeps, message: PullMessageOf<"MSTASK">, hctx: HandlerContext): Promise<void> {
-  const log = hctx.log;
+/** The user when a task message concerns them: a valid row with a task switch on (else logged, undefined). */
+export async function loadTaskUser(deps: AppDeps, userId: string, log: Logger, what: string) {
   let user: UserSettings;
   try {
-    user = await loadUser(deps, message.user);
+    user = await loadUser(deps, userId);
   } catch (error) {
     if (error instanceof AppError && error.code === "invalid_user") {
-      log.warn(`task pull ignored: ${error.message}`);
-      return;
+      log.warn(`${what} ignored: ${error.message}`);
+      return undefined;
     }
     throw error;
   }
   if (!user.syncTasks && !user.tasksFromOutlook) {
-    log.log(`task pull ignored: ${user.userId} has syncTasks and tasksFromOutlook off`);
-    return;
+    log.log(`${what} ignored: ${user.userId} has syncTasks and tasksFromOutlook off`);
+    return undefined;
   }
-  const stored = await deps.subscriptions.get(user.userId, "todoTasks");
-  if (!stored || stored.subscriptionId !== message.subscriptionId || !stored.listId) {
-    log.warn(
-      `task pull ignored: subscription ${message.subscriptionId} is not the stored todoTasks subscription of ` +
-        `${user.userId} (${stored ? stored.subscriptionId : "none"})`,
-    );
-    return;
+  return user;
+}
+
+/** The list found by name (stored for the user); missing → undefined (the status says no_task_list, nothing thrown). */
+export async function taskListOrNothing(deps: AppDeps, user: UserSettings, log: Logger, what: string) {
+  try {
+    return await findStoredTaskList(deps, user);
+  } catch (error) {
+    if (!isNoTaskList(error)) throw error;
+    log.warn(`${what} ${user.userId}: ${(error as AppError).message}; nothing read`);
+    return undefined;
   }
-  const listId = stored.listId;
-  const found = user;
-  const problem = await withSyncStatus(deps, user, log, "task pull", async () => {
-    let read = stored.deltaUrl
-      ? await deps.graph.readTasksDelta(found.mailbox, { deltaUrl: stored.deltaUrl })
-      : await deps.graph.readTasksDelta(found.mailbox, { listId });
-    if (read.kind !== "ok") {
-      log.warn(`task pull ${found.userId}: delta token refused (${read.reason}); the list is read from scratch`);
-      read = await deps.graph.readTasksDelta(found.mailbox, { listId });
-      if (read.kind !== "ok") throw new TransientError("resync_required", read.reason);
+}
+
+/** One delta round of the list: from `deltaUrl` when given (a refused token → from scratch), else from scratch. */
+export async function readTaskDelta(
+  deps: AppDeps,
+  user: UserSettings,
+  listId: string,
+  deltaUrl: string | undefined,
+  log: Logger,
+): Promise<Extract<DeltaResult<TodoTask>, { kind: "ok" }>> {
+  let read = deltaUrl
+    ? await deps.graph.readTasksDelta(user.mailbox, { deltaUrl })
+    : await deps.graph.readTasksDelta(user.mailbox, { listId });
+  if (read.kind !== "ok") {
+    log.warn(`task delta ${user.userId}: delta token refused (${read.reason}); the list is read from scratch`);
+    read = await deps.graph.readTasksDelta(user.mailbox, { listId });
+    if (read.kind !== "ok") throw new TransientError("resync_required", read.reason);
+  }
+  return read;
+}
+
+/** The round's context: the user's task links of the Outlook ids at hand. */
+export function taskRun(
+  deps: AppDeps,
+  user: UserSettings,
+  log: Logger,
+  listId: string,
+  links: PullItemContext["links"],
+): TaskRun {
+  const ctx: PullItemContext = {
+    user: user.userId,
+    company: user.defaultCompany?.trim() ?? "",
+    links,
+    switches: switchesOf(user),
+    now: deps.now(),
+  };
+  return { deps, user, log, listId, ctx };
+}
+
+/** Saves the list's cursor (conditional on the record read: a changed list in between → transient, retried). */
+export async function saveTaskCursor(deps: AppDeps, stored: StoredTaskList, deltaUrl: string, now: Date) {
+  const { etag, ...record } = stored;
+  try {
+    await deps.taskLists.save({ ...record, deltaUrl, lastSyncAt: now.toISOString() }, etag);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 412 || (error as { statusCode?: number }).statusCode === 404)
+      throw new TransientError("etag_conflict", `task list record of ${stored.user} changed during the pull`);
+    throw error;
+  }
+}
+
+/** The status records the round; when TASK_ACTION_TYPE is missing in the default company it says so afterwards. */
+export async function recordTaskProblem(deps: AppDeps, user: UserSettings, problem: string | undefined) {
+  if (problem) await deps.users.recordStatus(user.userId, { status: "error", lastError: problem });
+}
+
+/**
+ * Unknown user → PermanentError naming it; an invalid row or both task switches off → logged, nothing read. MSTASK
+ * (a change notification) for another subscription than the stored todoTasks one → ignored. The list is looked up by
+ * name (missing → status no_task_list, nothing read, no error; another id than the stored one → read from scratch).
+ * Tasks of other lists are never read (the delta is the list's). The status records the outcome; the cursor is saved
+ * last.
+ */
+export async function pullTasks(
+  deps: AppDeps,
+  message: PullMessageOf<"MSTASK"> | PullMessageOf<"TASKPOLL">,
+  hctx: HandlerContext,
+): Promise<void> {
+  const log = hctx.log;
+  const user = await loadTaskUser(deps, message.user, log, "task pull");
+  if (!user) return;
+  if (message.source === "MSTASK") {
+    const sub = await deps.subscriptions.get(user.userId, "todoTasks");
+    if (!sub || sub.subscriptionId !== message.subscriptionId) {
+      log.warn(
+        `task pull ignored: subscription ${message.subscriptionId} is not the stored todoTasks subscription of ` +
+          `${user.userId} (${sub ? sub.subscriptionId : "none"})`,
+      );
+      return;
     }
-    const now = deps.now();
+  }
+  const found = await taskListOrNothing(deps, user, log, "task pull");
+  if (!found) return;
+  const { list, stored } = found;
+  const problem = await withSyncStatus(deps, user, log, "task pull", async () => {
+    const read = await readTaskDelta(deps, user, list.id, stored.deltaUrl, log);
     const links = await linksOfOutlookIds(
       deps,
       "task",
-      found.userId,
+      user.userId,
       read.items.map((c) => c.id),
     );
-    const ctx: PullItemContext = {
-      user: found.userId,
-      company: found.defaultCompany?.trim() ?? "",
-      links,
-      switches: switchesOf(found),
-      now,
-    };
-    const changes = read.items.map((c) => (c.removed ? c : { ...c, item: isTask(c.item) ? c.item : undefined }));
-    const { summary, problem } = await pullRound({ deps, user: found, log, listId, ctx }, changes);
-    await deps.subscriptions.saveDeltaUrl(found.userId, "todoTasks", read.deltaUrl, {
-      etag: stored.etag,
-      lastSyncAt: now.toISOString(),
-    });
-    log.log(`task pull ${found.userId}: ${read.items.length} changes: ${summary}`);
+    const run = taskRun(deps, user, log, list.id, links);
+    const changes: TaskChange[] = read.items.map((c) =>
+      c.removed ? c : { ...c, item: isTask(c.item) ? c.item : undefined },
+    );
+    const { summary, problem } = await pullRound(run, changes);
+    await saveTaskCursor(deps, stored, read.deltaUrl, run.ctx.now);
+    log.log(`task pull ${user.userId} (${message.source}): ${read.items.length} changes: ${summary}`);
     return problem;
   });
   // The round itself went well, but the user's status must say why their new tasks did not reach the ERP.
-  if (problem) await deps.users.recordStatus(user.userId, { status: "error", lastError: problem });
+  await recordTaskProblem(deps, user, problem);
 }

@@ -24,6 +24,15 @@ export const pullLifecycle = z.object({
   lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]),
 });
 
+/**
+ * Application mode (Graph refuses app-only To Do subscriptions): the TASK_POLL_SCHEDULE timer asks for one read of the
+ * user's TASK_LIST_NAME list delta, from the cursor stored for the user (no subscription involved).
+ */
+export const pullTaskPoll = z.object({
+  source: z.literal("TASKPOLL"),
+  user: erpUser,
+});
+
 /** erp-wins grace over: send the ERP the DELETE of a deleted Outlook event unless an ERP change re-created it since. */
 export const pullConfirmDelete = z.object({
   source: z.literal("CONFIRMDELETE"),
@@ -32,7 +41,7 @@ export const pullConfirmDelete = z.object({
 });
 
 export const pullMessage = z
-  .discriminatedUnion("source", [pullNotification, pullResync, pullLifecycle, pullConfirmDelete])
+  .discriminatedUnion("source", [pullNotification, pullResync, pullLifecycle, pullConfirmDelete, pullTaskPoll])
   .describe("msgraph-pull: read a user's Graph changes (SessionId = user)");
 
 export type PullMessage = z.infer<typeof pullMessage>;
@@ -43,4 +52,5 @@ export const pullSources = [
   "RESYNC",
   "LIFECYCLE",
   "CONFIRMDELETE",
+  "TASKPOLL",
 ] as const satisfies readonly PullSource[];

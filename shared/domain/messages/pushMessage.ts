@@ -83,10 +83,21 @@ export const emailData = z.object({
   attachments: z.array(z.union([inlineAttachment, blobAttachment])).optional(),
 });
 
+const actionTypeCompany = nonEmpty("ERP company (kco) the action type belongs to");
+const actionTypeCode = nonEmpty("Action type code");
+/** Blank is refused: a row without a description matches no category (the table skips it). */
+const actionTypeDescription = nonEmpty("Matched against an Outlook event's first category");
 export const actionTypeData = z.object({
-  company: nonEmpty("ERP company (kco) the action type belongs to"),
-  code: nonEmpty("Action type code"),
-  description: z.string({ error: "expected a string" }).describe("Matched against an Outlook event's first category"),
+  company: actionTypeCompany,
+  code: actionTypeCode,
+  description: actionTypeDescription,
+});
+/** The full list of one company's action types: rows of that company not in it are removed. */
+export const actionTypeListData = z.object({
+  company: actionTypeCompany,
+  actionTypes: z
+    .array(z.object({ code: actionTypeCode, description: actionTypeDescription }))
+    .describe("Every action type the company has (an empty list removes them all)"),
 });
 
 /**
@@ -134,13 +145,16 @@ export const pushEmail = z.object({
   ).max(100),
   data: emailData,
 });
-export const pushActionType = z.object({
-  kind: z.literal("actionType"),
-  op: z.enum(["CREATE", "UPDATE", "DELETE"]),
-  ...envelope,
-  kco: z.string().min(1).optional(),
-  data: actionTypeData,
-});
+const actionTypeBase = { kind: z.literal("actionType"), ...envelope, kco: z.string().min(1).optional() };
+/**
+ * The ActionTypes table kept in step by the ERP: CREATE/UPDATE upsert one row, DELETE removes one (its description may
+ * be omitted), REPLACE sets a company's whole list (rows not in it are removed).
+ */
+export const pushActionType = z.discriminatedUnion("op", [
+  z.object({ ...actionTypeBase, op: z.enum(["CREATE", "UPDATE"]), data: actionTypeData }),
+  z.object({ ...actionTypeBase, op: z.literal("DELETE"), data: actionTypeData.partial({ description: true }) }),
+  z.object({ ...actionTypeBase, op: z.literal("REPLACE"), data: actionTypeListData }),
+]);
 
 export const pushMessage = z
   .discriminatedUnion("kind", [pushAppointment, pushTask, pushEmail, pushActionType])

@@ -8,15 +8,19 @@ const user = (switches: Partial<UserSettings>): UserSettings => sampleUserSettin
 
 describe("refreshKinds", () => {
   it.each([
-    [{ syncAppointments: true }, false, ["events"], []],
-    [{ appointmentsFromOutlook: true }, false, ["events"], []],
-    [{ emails: true }, false, [], []],
-    [{ syncTasks: true }, false, [], ["todoTasks"]],
-    [{ syncAppointments: true, tasksFromOutlook: true }, false, ["events"], ["todoTasks"]],
-    [{ syncAppointments: true, syncTasks: true }, true, ["events", "todoTasks"], []],
-  ] as const)("%j (tasks enabled: %s) → %j, not subscribed %j", (switches, includeTasks, kinds, skipped) => {
-    const result = refreshKinds(user(switches), includeTasks);
+    [{ syncAppointments: true }, "application", undefined, ["events"], [], false],
+    [{ appointmentsFromOutlook: true }, "application", undefined, ["events"], [], false],
+    [{ emails: true }, "application", undefined, [], [], false],
+    [{ syncTasks: true }, "application", undefined, [], ["todoTasks"], true],
+    [{ syncAppointments: true, tasksFromOutlook: true }, "application", undefined, ["events"], ["todoTasks"], true],
+    [{ syncAppointments: true, syncTasks: true }, "delegated", undefined, ["events", "todoTasks"], [], true],
+    [{ syncAppointments: true, syncTasks: true }, "delegated", "todoTasks", ["todoTasks"], [], true],
+    [{ syncAppointments: true, syncTasks: true }, "delegated", "events", ["events"], [], false],
+    [{ syncTasks: true }, "delegated", "events", [], [], false],
+  ] as const)("%j (%s, kind %s) → %j, not subscribed %j, tasks %s", (switches, mode, only, kinds, skipped, tasks) => {
+    const result = refreshKinds(user(switches), mode, only);
     expect(result.kinds).toEqual(kinds);
     expect(Object.keys(result.skipped)).toEqual(skipped);
+    expect(result.tasks).toBe(tasks);
   });
 });

@@ -195,7 +195,7 @@ describe("ensureSubscription (todoTasks)", () => {
     const lookup = await rig.deps.users.getUser(ADOE.userId);
     expect(lookup?.valid && lookup.user).toMatchObject({
       status: "no_task_list",
-      lastError: "To Do list 'COINS' not found in mailbox adoe@contoso.test",
+      lastError: "TASK_LIST_NAME: To Do list 'COINS' not found in mailbox adoe@contoso.test",
     });
   });
 

@@ -217,7 +217,7 @@ describe("msgraph-pull contract", () => {
     [
       "unknown source",
       { source: "MAIL", user: "J" },
-      "source: Invalid discriminator value. Expected 'MSEVENT' | 'MSTASK' | 'RESYNC' | 'LIFECYCLE' | 'CONFIRMDELETE'",
+      "source: Invalid discriminator value. Expected 'MSEVENT' | 'MSTASK' | 'RESYNC' | 'LIFECYCLE' | 'CONFIRMDELETE' | 'TASKPOLL'",
     ],
     ["RESYNC without user", { source: "RESYNC" }, "user: required"],
     ["CONFIRMDELETE without outlookId", { source: "CONFIRMDELETE", user: "JSMITH" }, "outlookId: required"],

@@ -1,0 +1,86 @@
+// RESYNC for To Do tasks (the nightly run, REFRESH, a missed notification): the list looked up by name again, in
+// delegated mode its subscription renewed, the whole list read from scratch with drift repaired against the Links
+// table, the ERP asked to push its tasks, the new cursor saved last.
+import { checkInbound } from "../sync/checkInbound.js";
+import type { PullMessageOf } from "../dispatchPull.js";
+import type { HandlerContext } from "../dispatchMessage.js";
+import type { AppDeps } from "../appDeps.js";
+import type { UserSettings } from "../../domain/users/userSettings.js";
+import { withSyncStatus } from "../sync/syncStatus.js";
+import { sendInbound } from "../sendInbound.js";
+import { allLinksOf } from "../sync/links.js";
+import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
+import {
+  loadTaskUser,
+  readTaskDelta,
+  recordTaskProblem,
+  saveTaskCursor,
+  taskListOrNothing,
+  taskRun,
+} from "./pullTasks.js";
+import { isTask, pullRound, type TaskChange } from "./taskRound.js";
+
+/** Delegated mode: the todoTasks subscription renewed, or made anew when it watches another list than `listId`. */
+async function ensureTaskSubscription(deps: AppDeps, user: UserSettings, listId: string): Promise<string> {
+  const stored = await deps.subscriptions.get(user.userId, "todoTasks");
+  const record = await ensureSubscription(deps, user, "todoTasks", {
+    recreate: stored !== undefined && stored.listId !== listId,
+  });
+  return `subscription ${record.subscriptionId} until ${record.expiresAt}`;
+}
+
+/**
+ * Users without a task switch: nothing. The list is looked up by name (missing, renamed or deleted → status
+ * no_task_list, nothing else). Delegated mode: the subscription on the list's tasks is renewed (or re-made for a
+ * new list). Then the whole list is read from scratch: every task is decided as a pull sees it (changed since the
+ * last sync → UPDATE, new → CREATE, unchanged → nothing), a task with our ERP key and no link of its own is relinked
+ * or deleted as an orphan (decideOrphan), and every linked task the read did not return (deleted, or moved to another
+ * list, while a notification or poll was missed) is confirmed with a GET and sent as DELETE. With syncTasks the ERP is
+ * asked to push its tasks (erp-inbound task RESYNC): its side of the drift comes back through the PUSH handler.
+ */
+export async function resyncTasks(
+  deps: AppDeps,
+  message: PullMessageOf<"RESYNC">,
+  hctx: HandlerContext,
+): Promise<void> {
+  const log = hctx.log;
+  const user = await loadTaskUser(deps, message.user, log, "task resync");
+  if (!user) return;
+  const found = await taskListOrNothing(deps, user, log, "task resync");
+  if (!found) return;
+  const { list, stored } = found;
+  const reason = message.reason ?? "resync";
+  const problem = await withSyncStatus(deps, user, log, "task resync", async () => {
+    const subscribed =
+      deps.config.authMode === "delegated" ? await ensureTaskSubscription(deps, user, list.id) : "polled";
+    const read = await readTaskDelta(deps, user, list.id, undefined, log);
+    const links = await allLinksOf(deps, "task", user.userId);
+    const present = new Set(read.items.filter((c) => !c.removed).map((c) => c.id));
+    const missing: TaskChange[] = [...links.values()]
+      .filter((l) => !present.has(l.outlookId) && l.state !== "outlookDeleted")
+      .map((l) => ({ removed: true, id: l.outlookId }));
+    const changes: TaskChange[] = read.items.map((c) =>
+      c.removed ? c : { ...c, item: isTask(c.item) ? c.item : undefined },
+    );
+    const run = { ...taskRun(deps, user, log, list.id, links), fullResync: true };
+    const { summary, problem } = await pullRound(run, [...changes, ...missing]);
+    if (user.syncTasks) {
+      const kco = user.defaultCompany?.trim();
+      const request = checkInbound({
+        kind: "task",
+        op: "RESYNC",
+        user: user.userId,
+        ...(kco ? { kco } : {}),
+        reason: `${reason}: list ${list.displayName}`,
+      });
+      await sendInbound(deps, [{ message: request }]);
+    }
+    await saveTaskCursor(deps, stored, read.deltaUrl, run.ctx.now);
+    log.log(
+      `task resync ${user.userId} (${reason}): ${subscribed}; ${read.items.length} tasks, ${missing.length} ` +
+        `linked not found: ${summary}${user.syncTasks ? "; ERP asked to push its tasks" : ""}`,
+    );
+    return problem;
+  });
+  await recordTaskProblem(deps, user, problem);
+}
