@@ -377,6 +377,27 @@ describe("time zones and DST: JSMITH in GMT Standard Time, ADOE in Pacific Stand
     expect(next()).toEqual([]);
   });
 
+  it("the nightly RESYNC reads the mailbox zone again: a zone the user changed in Outlook is used from then on", async () => {
+    rig.sim.setMailboxTimeZone(MB, "Tokyo Standard Time");
+    const sub = await rig.deps.subscriptions.get("JSMITH", "events");
+    await rig.sendPull(
+      { source: "RESYNC", user: "JSMITH", subscriptionId: sub!.subscriptionId, reason: "nightly" },
+      "tz-nightly",
+    );
+    await rig.settle();
+    const row = await rig.deps.users.getUser("JSMITH");
+    expect(row?.valid && row.user.mailboxTimeZone).toBe("Tokyo Standard Time");
+    next();
+    const date = dateOf(changes.ukSpring + 14 * DAY);
+    await rig.sendPush(
+      appointment("CREATE", "T-tokyo", { start: `${date}T09:00:00+09:00`, end: `${date}T10:00:00+09:00` }),
+    );
+    await rig.settle();
+    const [ev] = rig.eventsFor(MB, "1", "T-tokyo");
+    expect(ev!.start).toEqual({ dateTime: `${date}T09:00:00.0000000`, timeZone: "Tokyo Standard Time" });
+    rig.sim.setMailboxTimeZone(MB, "GMT Standard Time");
+  });
+
   it("no invitations were mailed from either mailbox", () => {
     expect(rig.sim.invitations(MB)).toEqual([]);
     expect(rig.sim.invitations(ADOE_MB)).toEqual([]);

@@ -1,6 +1,6 @@
 // RESYNC (msgraph-pull source RESYNC, e.g. the nightly fan-out): renew or recreate the events subscription, read the
 // NEW window from scratch, repair drift against the Links table, ask the ERP to push its items, save window + cursor last.
-import { TransientError } from "../../domain/errors.js";
+import { toAppError, TransientError } from "../../domain/errors.js";
 import { appointmentKind } from "../../domain/appointments/appointmentKind.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
@@ -12,6 +12,7 @@ import type { PullRun } from "../sync/planPullRound.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
 import { fullWindowSync } from "./fullWindowSync.js";
 import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser.js";
+import { refreshMailboxTimeZone } from "./refreshMailboxTimeZone.js";
 
 /**
  * Users with both appointment switches off: nothing. Otherwise: ensureSubscription (renew, or recreate when Graph lost
@@ -20,6 +21,8 @@ import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser
  * matching category → CREATE) — decideDrift with the ERP side unchanged. The ERP side comes back through the RESYNC
  * request: each item the ERP pushes goes through the PUSH handler, whose If-Match/412 path resolves "both changed" by
  * the conflict rule (decideDrift). The request is sent only when syncAppointments is on (else pushes are ignored).
+ * With syncAppointments on, the mailbox's time zone is read again first (a zone the user changed in Outlook is used
+ * from the ERP's pushes that follow); a failed read is logged and the cached zone kept, never stopping the resync.
  */
 export async function resyncAppointments(
   deps: AppDeps,
@@ -37,6 +40,14 @@ export async function resyncAppointments(
   const run: PullRun = { deps, user, log, now, window };
   const reason = message.reason ?? "resync";
   await withSyncStatus(deps, user, log, "calendar resync", async () => {
+    if (user.syncAppointments) {
+      try {
+        await refreshMailboxTimeZone(deps, user, log);
+      } catch (error) {
+        const e = toAppError(error);
+        log.warn(`resync ${user.userId}: mailbox time zone not read (${e.code}); the cached zone stays in use`);
+      }
+    }
     const subscription = await ensureSubscription(deps, user, "events");
     const stored = await deps.subscriptions.get(user.userId, "events");
     if (!stored || stored.subscriptionId !== subscription.subscriptionId) {
