@@ -1,10 +1,10 @@
 // The `Rejected` table: queue messages set aside (invalid or permanently failing) with their original body and the
 // reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue.
 import { createHash } from "node:crypto";
-import type { TableEntityResult } from "@azure/data-tables";
+import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { PermanentError, TransientError } from "../../domain/errors.js";
 import { encodeKeyPart } from "../tables/keys.js";
-import { createTableClient, type TableStoreOptions } from "../tables/tableClients.js";
+import type { TableStoreOptions } from "../tables/tableClients.js";
 import type { QueueSender } from "./queueSender.js";
 
 /**
@@ -166,16 +166,20 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): RejectedRow 
 }
 
 export function createRejectedStore(options: RejectedStoreOptions): RejectedStore {
-  const client = createTableClient(options, "Rejected");
-  let ready: Promise<void> | undefined;
-  const table = async () => {
-    ready ??= client.createTable().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    await ready;
-    return client;
-  };
+  // The table client (and the SDK behind it) is built on first use: replayRejected, which the admin triggers import,
+  // must not load the SDK with this module.
+  let ready: Promise<TableClient> | undefined;
+  const table = () =>
+    (ready ??= import("../tables/createTableClient.js")
+      .then(async ({ createTableClient }) => {
+        const client = createTableClient(options, "Rejected");
+        await client.createTable();
+        return client;
+      })
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      }));
 
   return {
     async save(entry, now = new Date()) {
