@@ -44,7 +44,7 @@ function scenarios(o: BenchOptions): Scenario[] {
       key: "webhook",
       name: "2. webhook at a sustained rate",
       // Open loop: when the handler falls behind the schedule, answering the backlog takes longer than the schedule.
-      limitMs: (o.webhookSeconds * 8 + 60) * 1000,
+      limitMs: (o.webhookSeconds * 8 + 180) * 1000,
       run: (rig) =>
         webhookLatency(rig, { rate: o.webhookRate, seconds: o.webhookSeconds, itemsPerBatch: 4, warmup: 40 }),
     },

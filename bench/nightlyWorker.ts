@@ -21,6 +21,9 @@ export interface NightlyWorkerOutput {
   peakRss: number;
   /** RSS once the app's dependencies are built, before the first RESYNC. */
   rssBefore: number;
+  /** Heap in use after a full collection, before the first RESYNC and after the last (what the run retains). */
+  heapBefore: number;
+  heapAfter: number;
   outcomes: Record<string, number>;
   failed: number;
 }
@@ -45,6 +48,9 @@ const resync = async (user: string) => {
       console.error(`nightly worker: ${user}: ${error instanceof Error ? error.message : String(error)}`);
   }
 };
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 let next = 0;
@@ -53,8 +59,12 @@ await Promise.all(
     while (next < input.users.length) await resync(input.users[next++]!);
   }),
 );
+const elapsedMs = performance.now() - started;
+gc();
 const output: NightlyWorkerOutput = {
-  elapsedMs: performance.now() - started,
+  elapsedMs,
+  heapBefore,
+  heapAfter: process.memoryUsage().heapUsed,
   peakRss: process.resourceUsage().maxRSS * 1024,
   rssBefore,
   outcomes,

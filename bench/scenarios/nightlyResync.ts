@@ -47,10 +47,14 @@ function runWorker(projectRoot: string, input: NightlyWorkerInput): Promise<Nigh
   const dir = mkdtempSync(join(tmpdir(), "bench-nightly-"));
   const file = join(dir, "input.json");
   writeFileSync(file, JSON.stringify(input));
-  const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "bench/nightlyWorker.ts"), file], {
-    cwd: projectRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", join(projectRoot, "bench/nightlyWorker.ts"), file],
+    {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   // @azure/functions warns on every import outside a Functions host ("test mode"): not news, the rest is passed on.
@@ -154,6 +158,10 @@ export async function nightlyResync(
           `${fmt(r.out.elapsedMs / 1000)} / ${fmt(size.n / (r.out.elapsedMs / 1000))}`,
         ],
         [`${label}: peak RSS MiB (before the run)`, `${fmt(r.out.peakRss / MiB)} (${fmt(r.out.rssBefore / MiB)})`],
+        [
+          `${label}: heap after a full GC, before → after the run MiB`,
+          `${fmt(r.out.heapBefore / MiB)} → ${fmt(r.out.heapAfter / MiB)}`,
+        ],
         [`${label}: erp-inbound messages per user`, fmt(r.inbound / size.n)],
         [
           `${label}: outcomes`,

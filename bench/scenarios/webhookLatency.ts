@@ -21,6 +21,7 @@ export interface WebhookOptions {
 const USER = { userId: "BENCHWH", mailbox: "adoe@contoso.test" };
 const TARGET_P99_MS = 50;
 const TICK_MS = 2;
+const DRAIN_LIMIT_MS = 120_000;
 
 /** One change notification as Graph posts it for an event (shape of the simulator's and the docs' payloads). */
 function item(subscriptionId: string, clientState: string, tenantId: string, objectId: string, n: string) {
@@ -46,6 +47,8 @@ interface Run {
   posts: number;
   notifications: number;
   statuses: Map<number, number>;
+  /** Why POSTs got no answer (the client's error code), with counts. */
+  failures: Map<string, number>;
   /** How late the generator sent a POST after its scheduled time, at worst (ms): large means the figures lie. */
   maxSendLagMs: number;
   elapsedMs: number;
@@ -55,6 +58,7 @@ interface Run {
 async function sustained(url: string, bodies: { body: string; items: number }[], rate: number): Promise<Run> {
   const samples: number[] = [];
   const statuses = new Map<number, number>();
+  const failures = new Map<string, number>();
   const pending: Promise<void>[] = [];
   let maxSendLagMs = 0;
   let cumulative = 0;
@@ -79,7 +83,12 @@ async function sustained(url: string, bodies: { body: string; items: number }[],
               samples.push(performance.now() - due);
               statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             })
-            .catch(() => void statuses.set(0, (statuses.get(0) ?? 0) + 1)),
+            .catch((error: unknown) => {
+              statuses.set(0, (statuses.get(0) ?? 0) + 1);
+              const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+              const why = cause?.code ?? cause?.message ?? String(error);
+              failures.set(why, (failures.get(why) ?? 0) + 1);
+            }),
         );
       }
       if (next < bodies.length) setTimeout(tick, TICK_MS);
@@ -93,6 +102,7 @@ async function sustained(url: string, bodies: { body: string; items: number }[],
     posts: bodies.length,
     notifications: cumulative,
     statuses,
+    failures,
     maxSendLagMs,
     elapsedMs: performance.now() - started,
   };
@@ -138,13 +148,22 @@ export async function webhookLatency(rig: BenchRig, options: WebhookOptions): Pr
   const enqueuedBefore = pull.enqueuedCount();
   const ours = await sustained(rig.webhookUrl, bodies("run", total), options.rate);
   const enqueued = pull.enqueuedCount() - enqueuedBefore;
+  // POSTs the client gave up on are still being handled: let them finish so the next scenario starts on a quiet app.
+  const drainStarted = performance.now();
+  while (rig.host.inFlight() > 0 && performance.now() - drainStarted < DRAIN_LIMIT_MS)
+    await new Promise((r) => setTimeout(r, 50));
+  const drainMs = performance.now() - drainStarted;
   const accepted = ours.statuses.get(202) ?? 0;
   // One PULL per POST (one subscription per POST); an unanswered or non-202 POST is one Graph would have to re-send.
   const lost = ours.posts - Math.min(accepted, enqueued);
 
   const row = (label: string, r: Run): [string, string][] => [
     [`${label}: POSTs / notifications / elapsed s`, `${r.posts} / ${r.notifications} / ${fmt(r.elapsedMs / 1000)}`],
-    [`${label}: statuses`, statusText(r.statuses)],
+    [
+      `${label}: statuses`,
+      statusText(r.statuses) +
+        (r.failures.size ? ` (no answer: ${[...r.failures].map(([k, v]) => `${k}×${v}`).join(" ")})` : ""),
+    ],
     [`${label}: latency p50 / p99 / max ms`, [r.latency.p50, r.latency.p99, r.latency.max].map(fmt).join(" / ")],
     [`${label}: generator's worst send lag ms`, fmt(r.maxSendLagMs)],
   ];
@@ -158,6 +177,7 @@ export async function webhookLatency(rig: BenchRig, options: WebhookOptions): Pr
       ],
       ...row("webhook", ours),
       ["webhook: PULL messages enqueued / lost", `${enqueued} / ${lost}`],
+      ["webhook: requests still being handled after the run, drained in s", `${fmt(drainMs / 1000)}`],
       ...row("do-nothing handler", floor),
     ],
     comparisons: [
