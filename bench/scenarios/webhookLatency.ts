@@ -1,12 +1,14 @@
-// Scenario 2: change notifications POSTed over real HTTP at a sustained rate (open loop: each POST leaves at its
-// scheduled time whether or not earlier ones were answered) to the webhook handler (point read in Azurite, enqueue
-// to the Service Bus stand-in), single-item POSTs and POSTs of several items as Graph batches them. The baseline is
-// the same schedule against a do-nothing handler behind the same HTTP front door.
+// Scenario 2: change notifications POSTed over real HTTP at a sustained rate from another process
+// (bench/loadGenerator.ts, open loop: each POST leaves at its scheduled time whether or not earlier ones were
+// answered) to the webhook handler (point read in Azurite, enqueue to the Service Bus stand-in), single-item POSTs and
+// POSTs of several items as Graph batches them. The baseline is the same schedule against a do-nothing handler
+// behind the same HTTP front door.
 import { ensureSubscription } from "../../shared/app/subscriptions/ensureSubscription.js";
 import type { BenchRig } from "../benchRig.js";
 import { QUEUES } from "../benchRig.js";
 import type { ScenarioResult } from "../scenario.js";
-import { fmt, summarize, type LatencySummary } from "../stats.js";
+import { sustainedInChild, type Run } from "../loadGenerator.js";
+import { fmt } from "../stats.js";
 
 export interface WebhookOptions {
   /** Notifications per second (items, not POSTs). */
@@ -20,7 +22,6 @@ export interface WebhookOptions {
 
 const USER = { userId: "BENCHWH", mailbox: "adoe@contoso.test" };
 const TARGET_P99_MS = 50;
-const TICK_MS = 2;
 const DRAIN_LIMIT_MS = 120_000;
 
 /** One change notification as Graph posts it for an event (shape of the simulator's and the docs' payloads). */
@@ -39,72 +40,6 @@ function item(subscriptionId: string, clientState: string, tenantId: string, obj
       "@odata.etag": `W/"bench-${n}"`,
       id: `AAMkAD-bench-${n}`,
     },
-  };
-}
-
-interface Run {
-  latency: LatencySummary;
-  posts: number;
-  notifications: number;
-  statuses: Map<number, number>;
-  /** Why POSTs got no answer (the client's error code), with counts. */
-  failures: Map<string, number>;
-  /** How late the generator sent a POST after its scheduled time, at worst (ms): large means the figures lie. */
-  maxSendLagMs: number;
-  elapsedMs: number;
-}
-
-/** Sends `posts` (bodies) on a fixed schedule that yields `rate` items per second; latency from the scheduled time. */
-async function sustained(url: string, bodies: { body: string; items: number }[], rate: number): Promise<Run> {
-  const samples: number[] = [];
-  const statuses = new Map<number, number>();
-  const failures = new Map<string, number>();
-  const pending: Promise<void>[] = [];
-  let maxSendLagMs = 0;
-  let cumulative = 0;
-  const schedule = bodies.map((b) => {
-    const at = (cumulative / rate) * 1000;
-    cumulative += b.items;
-    return at;
-  });
-  const started = performance.now();
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now() - started;
-      while (next < bodies.length && schedule[next]! <= now) {
-        const due = started + schedule[next]!;
-        const { body } = bodies[next++]!;
-        maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
-        pending.push(
-          fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })
-            .then(async (res) => {
-              await res.arrayBuffer();
-              samples.push(performance.now() - due);
-              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-            })
-            .catch((error: unknown) => {
-              statuses.set(0, (statuses.get(0) ?? 0) + 1);
-              const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-              const why = cause?.code ?? cause?.message ?? String(error);
-              failures.set(why, (failures.get(why) ?? 0) + 1);
-            }),
-        );
-      }
-      if (next < bodies.length) setTimeout(tick, TICK_MS);
-      else resolve();
-    };
-    tick();
-  });
-  await Promise.all(pending);
-  return {
-    latency: summarize(samples),
-    posts: bodies.length,
-    notifications: cumulative,
-    statuses,
-    failures,
-    maxSendLagMs,
-    elapsedMs: performance.now() - started,
   };
 }
 
@@ -140,13 +75,13 @@ export async function webhookLatency(rig: BenchRig, options: WebhookOptions): Pr
   };
 
   const warm = bodies("warmup", options.warmup * 2);
-  await sustained(rig.webhookUrl, warm, options.rate);
-  await sustained(pingUrl, warm, options.rate);
+  await sustainedInChild(process.cwd(), rig.webhookUrl, warm, options.rate);
+  await sustainedInChild(process.cwd(), pingUrl, warm, options.rate);
 
   const total = Math.round(options.rate * options.seconds);
-  const floor = await sustained(pingUrl, bodies("floor", total), options.rate);
+  const floor = await sustainedInChild(process.cwd(), pingUrl, bodies("floor", total), options.rate);
   const enqueuedBefore = pull.enqueuedCount();
-  const ours = await sustained(rig.webhookUrl, bodies("run", total), options.rate);
+  const ours = await sustainedInChild(process.cwd(), rig.webhookUrl, bodies("run", total), options.rate);
   const enqueued = pull.enqueuedCount() - enqueuedBefore;
   // POSTs the client gave up on are still being handled: let them finish so the next scenario starts on a quiet app.
   const drainStarted = performance.now();
