@@ -2,10 +2,9 @@
 // the handler for the bench process's event loop: each POST leaves at its scheduled time whether or not earlier ones
 // were answered; latency counts from the scheduled time. Run as a child: argv[2] = JSON file { url, rate, bodies },
 // one JSON line of results on stdout. `sustained` can also run in-process.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { runJsonChild } from "./jsonChild.js";
 import { summarize, type LatencySummary } from "./stats.js";
 
 const TICK_MS = 2;
@@ -94,24 +93,7 @@ export async function sustainedInChild(
   bodies: PostBody[],
   rate: number,
 ): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
-  const file = join(dir, "load.json");
-  writeFileSync(file, JSON.stringify({ url, rate, bodies }));
-  const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "bench/loadGenerator.ts"), file], {
-    cwd: projectRoot,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  const wire = await new Promise<WireRun>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      rmSync(dir, { recursive: true, force: true });
-      const last = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !last.startsWith("{")) reject(new Error(`load generator exited ${code}: ${out.slice(-300)}`));
-      else resolve(JSON.parse(last) as WireRun);
-    });
-  });
+  const wire = await runJsonChild<WireRun>(projectRoot, "bench/loadGenerator.ts", { url, rate, bodies });
   return { ...wire, statuses: new Map(wire.statuses), failures: new Map(wire.failures) };
 }
 

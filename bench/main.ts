@@ -3,6 +3,7 @@
 // The cold start runs first, before the rig's processes start. Returns the exit code (1 only when something crashed).
 import os from "node:os";
 import { startBenchRig, type BenchRig } from "./benchRig.js";
+import { stopJsonChildren } from "./jsonChild.js";
 import { parseBenchArgs, type BenchOptions } from "./options.js";
 import { ratioOf, type Comparison, type ScenarioResult } from "./scenario.js";
 import { coldStart } from "./scenarios/coldStart.js";
@@ -134,6 +135,7 @@ export async function main(projectRoot: string = process.cwd(), argv: readonly s
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       crashes.push(`${s.name}: ${message}`);
+      stopJsonChildren(); // a scenario past its bound must not keep loading the machine
       console.error(`\n${s.name} CRASHED: ${message}`);
     }
   };

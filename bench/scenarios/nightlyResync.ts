@@ -3,15 +3,12 @@
 // N mailboxes, Azurite and the Service Bus stand-in. Every event carries the category of an ERP action type, so the
 // first round links them all (CREATE to the ERP); then a round with nothing to repair, then one after 10 % of the
 // events changed in Outlook. Run at each user count; memory must not grow with the users.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ActionTypesTable } from "../../shared/adapters/tables/actionTypesTable.js";
 import { UsersTable } from "../../shared/adapters/tables/usersTable.js";
 import { defaultSeed, startGraphSim, type GraphSim } from "../../test/graph-sim/index.js";
 import type { BenchRig } from "../benchRig.js";
+import { runJsonChild } from "../jsonChild.js";
 import { QUEUES } from "../benchRig.js";
 import type { NightlyWorkerInput, NightlyWorkerOutput } from "../nightlyWorker.js";
 import type { Comparison, ScenarioResult } from "../scenario.js";
@@ -43,38 +40,8 @@ interface Round {
 const userId = (i: number) => `U${String(i).padStart(6, "0")}`;
 const mailboxOf = (i: number) => `${userId(i).toLowerCase()}@contoso.test`;
 
-function runWorker(projectRoot: string, input: NightlyWorkerInput): Promise<NightlyWorkerOutput> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-nightly-"));
-  const file = join(dir, "input.json");
-  writeFileSync(file, JSON.stringify(input));
-  const child = spawn(
-    process.execPath,
-    ["--expose-gc", "--import", "tsx", join(projectRoot, "bench/nightlyWorker.ts"), file],
-    {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  // @azure/functions warns on every import outside a Functions host ("test mode"): not news, the rest is passed on.
-  child.stderr.on("data", (d: Buffer) => {
-    const lines = d
-      .toString()
-      .split("\n")
-      .filter((l) => l.trim() && !/@azure\/functions" package|detect the Azure Functions runtime/.test(l));
-    if (lines.length) console.error(lines.join("\n"));
-  });
-  return new Promise<NightlyWorkerOutput>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      rmSync(dir, { recursive: true, force: true });
-      const last = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !last.startsWith("{")) reject(new Error(`nightly worker exited ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(last) as NightlyWorkerOutput);
-    });
-  });
-}
+const runWorker = (projectRoot: string, input: NightlyWorkerInput) =>
+  runJsonChild<NightlyWorkerOutput>(projectRoot, "bench/nightlyWorker.ts", input, ["--expose-gc"]);
 
 async function oneSize(rig: BenchRig, projectRoot: string, n: number, options: NightlyResyncOptions) {
   const seed = defaultSeed();

@@ -8,12 +8,12 @@ describe("parseBenchArgs", () => {
     [
       "defaults: the issue's sizes",
       [],
-      { quick: false, only: [], webhookRate: 500, webhookSeconds: 30, nightlyUsers: [10, 100], eventsPerUser: 100 },
+      { quick: false, only: [], webhookRate: 500, webhookSeconds: 30, nightlyUsers: [5, 50], eventsPerUser: 100 },
     ],
     [
       "--quick: smaller and shorter",
       ["--quick"],
-      { quick: true, webhookRate: 200, webhookSeconds: 5, nightlyUsers: [5, 50] },
+      { quick: true, webhookRate: 200, webhookSeconds: 5, nightlyUsers: [3, 30], eventsPerUser: 20 },
     ],
     ["--rate/--seconds, both spellings", ["--rate", "50", "--seconds=2"], { webhookRate: 50, webhookSeconds: 2 }],
     [
