@@ -87,18 +87,26 @@ interface WireRun extends Omit<Run, "statuses" | "failures"> {
 }
 
 /** `sustained` in a child process (bench/loadGenerator.ts), the bodies handed over in a temporary file. */
+/** `warmup` is sent first on the same schedule and not measured: the child's first connections and JIT. */
 export async function sustainedInChild(
   projectRoot: string,
   url: string,
   bodies: PostBody[],
   rate: number,
+  warmup: PostBody[] = [],
 ): Promise<Run> {
-  const wire = await runJsonChild<WireRun>(projectRoot, "bench/loadGenerator.ts", { url, rate, bodies });
+  const wire = await runJsonChild<WireRun>(projectRoot, "bench/loadGenerator.ts", { url, rate, bodies, warmup });
   return { ...wire, statuses: new Map(wire.statuses), failures: new Map(wire.failures) };
 }
 
 if (process.argv[1] && relative(process.cwd(), process.argv[1]).replace(/\\/g, "/") === "bench/loadGenerator.ts") {
-  const input = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { url: string; rate: number; bodies: PostBody[] };
+  const input = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as {
+    url: string;
+    rate: number;
+    bodies: PostBody[];
+    warmup: PostBody[];
+  };
+  if (input.warmup.length) await sustained(input.url, input.warmup, input.rate);
   const run = await sustained(input.url, input.bodies, input.rate);
   const wire: WireRun = { ...run, statuses: [...run.statuses], failures: [...run.failures] };
   console.log(JSON.stringify(wire));

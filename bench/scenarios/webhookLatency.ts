@@ -74,14 +74,14 @@ export async function webhookLatency(rig: BenchRig, options: WebhookOptions): Pr
     return out;
   };
 
-  const warm = bodies("warmup", options.warmup * 2);
-  await sustainedInChild(process.cwd(), rig.webhookUrl, warm, options.rate);
-  await sustainedInChild(process.cwd(), pingUrl, warm, options.rate);
+  // Each run warms up in its own generator process first (the handler's JIT and the generator's connections).
+  const warm = (label: string) => bodies(label, options.warmup * 2);
 
   const total = Math.round(options.rate * options.seconds);
-  const floor = await sustainedInChild(process.cwd(), pingUrl, bodies("floor", total), options.rate);
-  const enqueuedBefore = pull.enqueuedCount();
-  const ours = await sustainedInChild(process.cwd(), rig.webhookUrl, bodies("run", total), options.rate);
+  const floor = await sustainedInChild(process.cwd(), pingUrl, bodies("floor", total), options.rate, warm("w1"));
+  const warmup = warm("w2");
+  const enqueuedBefore = pull.enqueuedCount() + warmup.length; // the warm-up POSTs are enqueued too
+  const ours = await sustainedInChild(process.cwd(), rig.webhookUrl, bodies("run", total), options.rate, warmup);
   const enqueued = pull.enqueuedCount() - enqueuedBefore;
   // POSTs the client gave up on are still being handled: let them finish so the next scenario starts on a quiet app.
   const drainStarted = performance.now();
