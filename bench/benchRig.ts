@@ -75,6 +75,19 @@ export async function startBenchRig(projectRoot: string): Promise<BenchRig> {
       },
       // The floor: the same HTTP path with a handler that does nothing.
       { name: "benchPing", method: "POST", route: "bench/ping", handler: () => Promise.resolve({ status: 202 }) },
+      // Notification URL of subscriptions a scenario makes but does not want notified (the nightly resync): answers
+      // Graph's validation handshake, then accepts and drops every notification.
+      {
+        name: "benchSink",
+        method: "POST",
+        route: "bench/sink",
+        handler: (request) => {
+          const token = request.query.get("validationToken");
+          return Promise.resolve(
+            token === null ? { status: 202 } : { status: 200, body: token, headers: { "content-type": "text/plain" } },
+          );
+        },
+      },
     ]);
     stops.push(() => host.stop());
     const env = localAppSettings({

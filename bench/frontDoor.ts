@@ -22,6 +22,8 @@ export interface FrontDoor {
   baseUrl: string;
   /** Requests a handler threw on (answered 500). */
   unhandled(): number;
+  /** Requests received and not answered yet (a client that gave up still leaves its request here until answered). */
+  inFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startFrontDoor(routes: FrontDoorRoute[]): Promise<FrontDoor> {
   let unhandled = 0;
+  let inFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const path = url.pathname.replace(/^\/api\//, "").replace(/\/$/, "");
@@ -80,6 +85,7 @@ export async function startFrontDoor(routes: FrontDoorRoute[]): Promise<FrontDoo
   return {
     baseUrl: `http://127.0.0.1:${port}/api`,
     unhandled: () => unhandled,
+    inFlight: () => inFlight,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -11,11 +11,11 @@ if (ready || process.env.BENCH_CHILD === "1") {
   if (!ready) console.warn("bench: running without the dev certificate or --expose-gc; figures may be off");
   const { main } = await import("./main.js");
   // Explicit exit: SDK clients may keep idle sockets open for a while after everything is stopped.
-  process.exit(await main());
+  process.exit(await main(process.cwd(), process.argv.slice(2)));
 } else {
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", fileURLToPath(new URL("./run.ts", import.meta.url))],
+    ["--expose-gc", "--import", "tsx", fileURLToPath(new URL("./run.ts", import.meta.url)), ...process.argv.slice(2)],
     {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certPath, BENCH_CHILD: "1" },
       stdio: "inherit",

@@ -1,4 +1,4 @@
-// Scenario 5: memory of sending one ERP email with a large claim-check attachment (Blob Storage → draft + Graph
+// Scenario 7: memory of sending one ERP email with a large claim-check attachment (Blob Storage → draft + Graph
 // upload session). The Graph simulator runs in a child process here, so the bytes it stores don't count in our
 // figures. Sent twice: once as it runs (peak includes garbage not yet collected), once with a full GC every few ms
 // while sampling (the live peak: what the path really holds at once).
@@ -144,7 +144,7 @@ export async function emailMemory(rig: BenchRig, options: EmailMemoryOptions): P
     const growth = live.peak - small.peak;
 
     return {
-      name: "5. large email attachment memory",
+      name: "7. large email attachment memory",
       figures: [
         [
           "attachments (blobs in Azurite)",

@@ -1,4 +1,4 @@
-// Scenario 4: many parallel reads of one mailbox through the app's Graph gateway: the per-mailbox limit (≤ 4 in
+// Scenario 6: many parallel reads of one mailbox through the app's Graph gateway: the per-mailbox limit (≤ 4 in
 // flight) must hold, so Graph never throttles us.
 import type { BenchRig } from "../benchRig.js";
 import type { ScenarioResult } from "../scenario.js";
@@ -40,7 +40,7 @@ export async function mailboxLimit(rig: BenchRig, options: LimitOptions): Promis
   const maxConcurrent = Math.max(0, ...Object.values(counters.maxConcurrentByMailbox));
 
   return {
-    name: "4. per-mailbox limit",
+    name: "6. per-mailbox limit",
     figures: [
       ["parallel getEvent calls / answered with the event", `${options.calls} / ${found}`],
       ["simulated Graph latency per request ms", fmt(options.graphLatencyMs)],

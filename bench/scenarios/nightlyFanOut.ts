@@ -1,4 +1,5 @@
-// Scenario 2: the nightly fan-out (one RESYNC per user into msgraph-pull) for many users: time and AMQP transfers.
+// Scenario 3: the nightly fan-out (one RESYNC per user into msgraph-pull) for many users: time and AMQP transfers,
+// beside the naive way on the same stand-in: one send per user (NAIVE_IN_FLIGHT at a time).
 import { randomBytes } from "node:crypto";
 import type { TableTransaction } from "@azure/data-tables";
 import { fanOutResync } from "../../shared/app/nightly/fanOutResync.js";
@@ -15,12 +16,25 @@ export interface FanOutOptions {
   seedParallel: number;
 }
 
+/** Sends in flight in the naive baseline (a plain loop with a little concurrency, as one would first write it). */
+const NAIVE_IN_FLIGHT = 16;
+
 const TARGET_TRANSFERS = 50;
 const TARGET_MS = 20_000;
 
 const quiet: Logger = { log: () => undefined, warn: (...a: unknown[]) => console.warn(...a), error: console.error };
 
-async function seedUsers(users: UsersTable, count: number, parallel: number): Promise<void> {
+/** `count` users U000000… with mailboxes u000000@contoso.test…, written 100 per table transaction. */
+export async function seedUsers(
+  users: UsersTable,
+  count: number,
+  parallel: number,
+  switches: (i: number) => Record<string, boolean> = (i) => ({
+    syncAppointments: true,
+    appointmentsFromOutlook: i % 2 === 0,
+    syncTasks: i % 3 === 0,
+  }),
+): Promise<void> {
   const chunks: TableTransaction["actions"][] = [];
   for (let start = 0; start < count; start += 100) {
     const actions: TableTransaction["actions"] = [];
@@ -33,9 +47,7 @@ async function seedUsers(users: UsersTable, count: number, parallel: number): Pr
           rowKey: id,
           mailbox: `${id.toLowerCase()}@contoso.test`,
           defaultCompany: "1",
-          syncAppointments: true,
-          appointmentsFromOutlook: i % 2 === 0,
-          syncTasks: i % 3 === 0,
+          ...switches(i),
         },
       ]);
     }
@@ -72,8 +84,29 @@ export async function nightlyFanOut(rig: BenchRig, options: FanOutOptions): Prom
   const transfers = pull.transferCount() - before.transfers;
   const enqueued = pull.enqueuedCount() - before.enqueued;
 
+  // The naive way: one send (one AMQP transfer) per user, the same message the fan-out sends.
+  const ids = Array.from({ length: options.users }, (_, i) => `U${String(i).padStart(6, "0")}`);
+  const naiveBefore = { transfers: pull.transferCount(), enqueued: pull.enqueuedCount() };
+  const naiveStarted = performance.now();
+  const runId = `naive-${Date.now()}`;
+  let next = 0;
+  const sender = async () => {
+    while (next < ids.length) {
+      const user = ids[next++]!;
+      await rig.deps.queues.send(
+        rig.config.pullQueue,
+        { source: "RESYNC", user, reason: "nightly" },
+        { sessionId: user, messageId: `${runId}-${user}` },
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: NAIVE_IN_FLIGHT }, sender));
+  const naiveMs = performance.now() - naiveStarted;
+  const naiveTransfers = pull.transferCount() - naiveBefore.transfers;
+  const naiveEnqueued = pull.enqueuedCount() - naiveBefore.enqueued;
+
   return {
-    name: "2. nightly fan-out",
+    name: "3. nightly fan-out",
     figures: [
       ["users seeded (not timed in the fan-out)", `${options.users} in ${fmt(seedMs)} ms`],
       ["eligible / enqueued by the broker", `${summary.eligible} / ${enqueued}`],
@@ -81,6 +114,25 @@ export async function nightlyFanOut(rig: BenchRig, options: FanOutOptions): Prom
       ["AMQP transfers to msgraph-pull", fmt(transfers)],
       ["sendBatch batches (as the app counts them)", fmt(summary.batches)],
       ["messages per transfer", fmt(transfers ? enqueued / transfers : Number.NaN)],
+      [
+        `naive (one send per user, ${NAIVE_IN_FLIGHT} in flight): elapsed ms / transfers / enqueued`,
+        `${fmt(naiveMs)} / ${naiveTransfers} / ${naiveEnqueued}`,
+      ],
+    ],
+    comparisons: [
+      {
+        what: `AMQP transfers for ${options.users} users: fan-out vs one send per user`,
+        ours: transfers,
+        baseline: naiveTransfers,
+        ratio: "baseline/ours",
+      },
+      {
+        what: `wall time for ${options.users} users: fan-out (incl. listing the users) vs one send per user (sends only)`,
+        ours: elapsedMs,
+        baseline: naiveMs,
+        ratio: "baseline/ours",
+        unit: "ms",
+      },
     ],
     targets: [
       {

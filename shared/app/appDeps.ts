@@ -1,20 +1,21 @@
 // The composition root: the real adapters built from the settings, once per process, handed to the use cases.
+// Adapters (and the SDKs behind them) are imported on first use, not when a trigger file is loaded: in the deployed
+// bundle each lands in a chunk of its own that the first invocation loads (see scripts/bundle.ts), so a cold start
+// pays for the registrations only. Type-only imports below cost nothing at run time.
 import type { Config } from "../config/config.js";
 import { getConfig } from "../config/config.js";
-import { AttachmentBlobs } from "../adapters/blob/attachmentBlobs.js";
-import { ClientCredentialsTokenProvider } from "../adapters/auth/clientCredentialsTokenProvider.js";
-import { GraphGateway } from "../adapters/graph/graphGateway.js";
-import { getQueueSender, type QueueSender } from "../adapters/servicebus/queueSender.js";
-import { createRejectedStore, type RejectedStore } from "../adapters/servicebus/rejectedStore.js";
-import { ActionTypesTable } from "../adapters/tables/actionTypesTable.js";
-import { LinksTable } from "../adapters/tables/linksTable.js";
-import { SubscriptionsTable } from "../adapters/tables/subscriptionsTable.js";
-import { TaskListsTable } from "../adapters/tables/taskListsTable.js";
-import { UsersTable } from "../adapters/tables/usersTable.js";
-import { MsalDelegatedTokenProvider } from "../adapters/auth/msalDelegatedTokenProvider.js";
-import { stateSigningKey } from "../adapters/auth/signedState.js";
-import { SignInStateTable } from "../adapters/tables/signInStateTable.js";
-import { TokenCacheTable } from "../adapters/tables/tokenCacheTable.js";
+import type { AttachmentBlobs } from "../adapters/blob/attachmentBlobs.js";
+import type { GraphGateway } from "../adapters/graph/graphGateway.js";
+import type { QueueSender } from "../adapters/servicebus/queueSender.js";
+import type { RejectedStore } from "../adapters/servicebus/rejectedStore.js";
+import type { ActionTypesTable } from "../adapters/tables/actionTypesTable.js";
+import type { LinksTable } from "../adapters/tables/linksTable.js";
+import type { SubscriptionsTable } from "../adapters/tables/subscriptionsTable.js";
+import type { TaskListsTable } from "../adapters/tables/taskListsTable.js";
+import type { UsersTable } from "../adapters/tables/usersTable.js";
+import type { MsalDelegatedTokenProvider } from "../adapters/auth/msalDelegatedTokenProvider.js";
+import type { SignInStateTable } from "../adapters/tables/signInStateTable.js";
+import type { TokenCacheTable } from "../adapters/tables/tokenCacheTable.js";
 
 /** Per-user sign-in parts; present when a token cache key and SIGNIN_REDIRECT_URI are set. */
 export interface SignInDeps {
@@ -48,11 +49,13 @@ export interface AppDeps {
 export async function createAppDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
   const tables = { ...config.storageConnection, tablePrefix: config.tablePrefix };
   const [users, subscriptions, links, actionTypes, taskLists] = await Promise.all([
-    overrides.users ?? UsersTable.open(tables),
-    overrides.subscriptions ?? SubscriptionsTable.open(tables),
-    overrides.links ?? LinksTable.open(tables),
-    overrides.actionTypes ?? ActionTypesTable.open(tables),
-    overrides.taskLists ?? TaskListsTable.open(tables),
+    overrides.users ?? import("../adapters/tables/usersTable.js").then((m) => m.UsersTable.open(tables)),
+    overrides.subscriptions ??
+      import("../adapters/tables/subscriptionsTable.js").then((m) => m.SubscriptionsTable.open(tables)),
+    overrides.links ?? import("../adapters/tables/linksTable.js").then((m) => m.LinksTable.open(tables)),
+    overrides.actionTypes ??
+      import("../adapters/tables/actionTypesTable.js").then((m) => m.ActionTypesTable.open(tables)),
+    overrides.taskLists ?? import("../adapters/tables/taskListsTable.js").then((m) => m.TaskListsTable.open(tables)),
   ]);
   const credentials = {
     authorityHost: config.authorityHost,
@@ -63,9 +66,12 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
   let signIn = overrides.signIn;
   if (!signIn && config.tokenCacheKeys && config.signInRedirectUri) {
     const now = overrides.now ?? (() => new Date());
-    const [tokenCache, states] = await Promise.all([
-      TokenCacheTable.open(tables, config.tokenCacheKeys, now),
-      SignInStateTable.open(tables),
+    const keys = config.tokenCacheKeys;
+    const [tokenCache, states, { MsalDelegatedTokenProvider }, { stateSigningKey }] = await Promise.all([
+      import("../adapters/tables/tokenCacheTable.js").then((m) => m.TokenCacheTable.open(tables, keys, now)),
+      import("../adapters/tables/signInStateTable.js").then((m) => m.SignInStateTable.open(tables)),
+      import("../adapters/auth/msalDelegatedTokenProvider.js"),
+      import("../adapters/auth/signedState.js"),
     ]);
     signIn = {
       delegated: new MsalDelegatedTokenProvider({
@@ -75,18 +81,32 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
       }),
       tokenCache,
       states,
-      stateKey: stateSigningKey(config.tokenCacheKeys.keys.get(config.tokenCacheKeys.activeId)!),
+      stateKey: stateSigningKey(keys.keys.get(keys.activeId)!),
       redirectUri: config.signInRedirectUri,
     };
   }
-  const graph =
+  const delegated = config.authMode === "delegated" && signIn ? signIn.delegated : undefined;
+  const [graph, queues, rejected, blobs] = await Promise.all([
     overrides.graph ??
-    new GraphGateway({
-      baseUrl: config.graphBaseUrl,
-      // Delegated: every Graph call for a mailbox uses that user's own token (acquireTokenSilent).
-      tokenProvider:
-        config.authMode === "delegated" && signIn ? signIn.delegated : new ClientCredentialsTokenProvider(credentials),
-    });
+      Promise.all([
+        import("../adapters/graph/graphGateway.js"),
+        // Delegated: every Graph call for a mailbox uses that user's own token (acquireTokenSilent).
+        delegated ??
+          import("../adapters/auth/clientCredentialsTokenProvider.js").then(
+            (m) => new m.ClientCredentialsTokenProvider(credentials),
+          ),
+      ]).then(([{ GraphGateway }, tokenProvider]) => new GraphGateway({ baseUrl: config.graphBaseUrl, tokenProvider })),
+    overrides.queues ??
+      import("../adapters/servicebus/queueSender.js").then((m) => m.getQueueSender(config.serviceBusConnection)),
+    overrides.rejected ?? import("../adapters/servicebus/rejectedStore.js").then((m) => m.createRejectedStore(tables)),
+    overrides.blobs ??
+      import("../adapters/blob/attachmentBlobs.js").then((m) =>
+        m.AttachmentBlobs.fromConnectionString({
+          ...config.storageConnection,
+          defaultContainer: config.emailBlobContainer,
+        }),
+      ),
+  ]);
   return {
     config,
     now: overrides.now ?? (() => new Date()),
@@ -96,14 +116,9 @@ export async function createAppDeps(config: Config, overrides: Partial<AppDeps> 
     actionTypes,
     taskLists,
     graph,
-    queues: overrides.queues ?? getQueueSender(config.serviceBusConnection),
-    rejected: overrides.rejected ?? createRejectedStore(tables),
-    blobs:
-      overrides.blobs ??
-      AttachmentBlobs.fromConnectionString({
-        ...config.storageConnection,
-        defaultContainer: config.emailBlobContainer,
-      }),
+    queues,
+    rejected,
+    blobs,
     signIn,
   };
 }

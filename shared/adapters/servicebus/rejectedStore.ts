@@ -2,10 +2,10 @@
 // reason, because a Node v4 handler cannot dead-letter; an admin lists them and replays one to its queue
 // (shared/app/admin/replayRejected.ts).
 import { createHash } from "node:crypto";
-import type { TableEntityResult } from "@azure/data-tables";
+import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { TransientError } from "../../domain/errors.js";
 import { encodeKeyPart } from "../tables/keys.js";
-import { createTableClient, type TableStoreOptions } from "../tables/tableClients.js";
+import type { TableStoreOptions } from "../tables/tableClients.js";
 
 /**
  * Size limits. Azure Tables stores strings as UTF-16: a string property holds at most 64 KiB (32K code units) and a
@@ -156,16 +156,20 @@ function fromEntity(e: TableEntityResult<Record<string, unknown>>): RejectedRow 
 }
 
 export function createRejectedStore(options: RejectedStoreOptions): RejectedStore {
-  const client = createTableClient(options, "Rejected");
-  let ready: Promise<void> | undefined;
-  const table = async () => {
-    ready ??= client.createTable().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    await ready;
-    return client;
-  };
+  // The table client (and the SDK behind it) is built on first use: the triggers that import this module for its
+  // types and the store factory do not load the SDK at import (cold start).
+  let ready: Promise<TableClient> | undefined;
+  const table = () =>
+    (ready ??= import("../tables/createTableClient.js")
+      .then(async ({ createTableClient }) => {
+        const client = createTableClient(options, "Rejected");
+        await client.createTable();
+        return client;
+      })
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      }));
 
   return {
     async save(entry, now = new Date()) {

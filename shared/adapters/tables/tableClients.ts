@@ -1,8 +1,7 @@
-// Creates TableClients for the project's tables (`${prefix}${Name}`), creating each table once per process if missing.
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+// Opens the project's tables (`${prefix}${Name}`), creating each table once per process if missing; the SDK loads on first use.
+import type { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { StorageConnection } from "../../config/config.js";
-import { tokenCredentialFor } from "../identity/tokenCredential.js";
 
 export type KnownTable = "Users" | "Subscriptions" | "Links" | "ActionTypes" | "TokenCache";
 /** A known table, or another alphanumeric logical name (other adapters may keep their own tables). */
@@ -45,27 +44,11 @@ export function tableNameFor(name: TableName, prefix = ""): string {
   return `${prefix}${name}`;
 }
 
-/** A TableClient for `${prefix}${name}`, without touching the network. */
-export function createTableClient(options: TableStoreOptions, name: TableName): TableClient {
-  const table = tableNameFor(name, options.tablePrefix);
-  const clientOptions = {
-    ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
-    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
-  };
-  if ("connectionString" in options)
-    return TableClient.fromConnectionString(options.connectionString, table, {
-      ...clientOptions,
-      allowInsecureConnection: isLoopbackHttp(options.connectionString),
-    });
-  // Identity-based: a bearer token from Entra ID; the SDK refuses to send one over plain http, so no insecure option.
-  const credential = options.tokenCredential ?? tokenCredentialFor(options.credential);
-  return new TableClient(options.tableServiceUri, table, credential, clientOptions);
-}
-
 const created = new Map<string, Promise<void>>();
 
 /** A TableClient whose table is known to exist (createTable is called once per process per table; it ignores 409). */
 export async function openTable(options: TableStoreOptions, name: TableName): Promise<TableClient> {
+  const { createTableClient } = await import("./createTableClient.js");
   const client = createTableClient(options, name);
   const key = `${client.url}|${client.tableName}`;
   let pending = created.get(key);

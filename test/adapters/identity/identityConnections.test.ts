@@ -13,7 +13,7 @@ import { RestError } from "@azure/data-tables";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { loadConfig, type Config } from "../../../shared/config/config.js";
 import { createAppDeps, type AppDeps } from "../../../shared/app/appDeps.js";
-import { createTableClient } from "../../../shared/adapters/tables/tableClients.js";
+import { createTableClient } from "../../../shared/adapters/tables/createTableClient.js";
 import { createBlobServiceClient } from "../../../shared/adapters/blob/blobClients.js";
 import { createQueueSender } from "../../../shared/adapters/servicebus/queueSender.js";
 import { startOAuthAzurite, type OAuthAzurite } from "../../harness/azuriteOAuth.js";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { credentialPlan, tokenCredentialFor } from "../../../shared/adapters/identity/tokenCredential.js";
-import { createTableClient } from "../../../shared/adapters/tables/tableClients.js";
+import { createTableClient } from "../../../shared/adapters/tables/createTableClient.js";
 import { createBlobServiceClient } from "../../../shared/adapters/blob/blobClients.js";
 import { createServiceBusClient, serviceBusTargetKey } from "../../../shared/adapters/servicebus/serviceBusClients.js";
 import type { CredentialChoice } from "../../../shared/config/config.js";
