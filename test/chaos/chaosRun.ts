@@ -281,7 +281,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         continue;
       }
       polledWhileQuiet = false;
-      await Promise.all([pushN ? rig.drain("push") : undefined, pullN ? rig.drain("pull") : undefined]);
+      // Scheduled copies (Retry-After reschedules, the erp-wins delete confirmations after their 1 s grace) are
+      // awaited on the system clock until due and handled: the drain ends on the broker's counts, not on a pause.
+      await Promise.all([
+        pushN ? rig.drain("push", { awaitScheduled: true }) : undefined,
+        pullN ? rig.drain("pull", { awaitScheduled: true }) : undefined,
+      ]);
     }
     throw new Error("chaos: the queues did not settle");
   }

@@ -87,7 +87,7 @@ describe("local.settings.sample.json", () => {
 
   it("exports the setting names it validates", () => {
     expect(SETTING_NAMES).toContain("TASK_ACTION_TYPE");
-    expect(SETTING_NAMES).toHaveLength(39);
+    expect(SETTING_NAMES).toHaveLength(40);
     expect(HOST_SETTING_NAMES).toEqual(["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"]);
   });
 });

@@ -96,8 +96,11 @@ export interface SyncRig extends AppRig {
   graphWrites(): number;
   /** Lets notifications reach the webhook and drains both queues (both workers at once) until nothing is left. */
   settle(): Promise<void>;
-  /** Drains one queue only (after the simulator's notifications are in). */
-  drain(worker: Worker): Promise<Delivery[]>;
+  /**
+   * Drains one queue only (after the simulator's notifications are in). `awaitScheduled`: also wait, on the system
+   * clock, for scheduled messages to fall due and be handled (not with a manual clock: move it instead).
+   */
+  drain(worker: Worker, options?: { awaitScheduled?: boolean }): Promise<Delivery[]>;
   /** The events of `mailbox` carrying our ERP key `kco|hsaRef`. */
   eventsFor(mailbox: string, kco: string, hsaRef: string): ReturnType<AppRig["sim"]["events"]>;
   logs(): string[];
@@ -161,9 +164,9 @@ export async function startSyncRig(
   };
   const queueOf = (w: Worker) => (w === "push" ? QUEUES.push : QUEUES.pull);
   const harnessOf = (w: Worker) => (w === "push" ? push : pull);
-  const drain = async (w: Worker) => {
+  const drain = async (w: Worker, drainOptions: { awaitScheduled?: boolean } = {}) => {
     await rig.sim.notificationsIdle();
-    const r = await harnessOf(w).drain();
+    const r = await harnessOf(w).drain(drainOptions);
     deliveries.push(...r.deliveries);
     return r.deliveries;
   };

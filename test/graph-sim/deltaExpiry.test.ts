@@ -4,14 +4,14 @@ import { startGraphSim, type GraphSim } from "./index.js";
 import { appToken, graph } from "./testkit.js";
 
 let sim: GraphSim;
-let g: ReturnType<typeof graph>;
+/** A request with a token fresh on the simulator's clock (tokens expire on it as well as delta tokens). */
+const g = async (method: string, path: string) => graph(sim, await appToken(sim))(method, path);
 const MB = "jsmith@contoso.test";
 const DAY = 86_400_000;
 const WINDOW = "startDateTime=2030-05-01T00:00:00Z&endDateTime=2030-06-01T00:00:00Z";
 
 beforeAll(async () => {
   sim = await startGraphSim({ deltaTokenMaxAgeMs: 7 * DAY });
-  g = graph(sim, await appToken(sim));
 });
 afterAll(async () => {
   await sim.stop();
