@@ -21,6 +21,10 @@ async function poll() {
 const idOf = (hsaRef: string) =>
   rig.sim.tasks(MB, listId).find((t) => erpKeyOfLinkedResources(t.linkedResources ?? [])?.hsaRef === hsaRef)!.id;
 
+afterAll(async () => {
+  await rig?.stop();
+});
+
 beforeAll(async () => {
   rig = await startSyncRig({
     rule: "erp-wins",
@@ -34,10 +38,6 @@ beforeAll(async () => {
   await poll();
   expect(fresh()).toEqual([]);
 }, 60_000);
-
-afterAll(async () => {
-  await rig?.stop();
-});
 
 describe("tasks in the shared pull round", () => {
   it("erp-wins: a task deleted in To Do → DELETE at once, a committed tombstone, nothing scheduled", async () => {
