@@ -36,6 +36,18 @@ export interface PullKindOf<O extends OutlookItem, D, P> {
   rules: PullReader<O, D, P>;
   /** GET reads the item whole (with what tells whether it is ours; undefined for 404); remove deletes an orphan. */
   items: Pick<ItemGateway<unknown, unknown>, "get" | "remove">;
+  /**
+   * Before a CREATE goes to the ERP: the action type it carries, or a problem for the user's status (the CREATE is
+   * not sent, its link not saved). Tasks: TASK_ACTION_TYPE must exist in the company. Default: the decision's own.
+   */
+  admitCreate?(kco: string): Promise<{ actionType: string } | { problem: string }>;
+  /**
+   * Which items carrying our ERP key without a live link are judged by decideOrphan: "anyRead" (default: relinks in
+   * every read, seen tombstones in a read from scratch) or "resyncRelinks" (relinks, in a read from scratch only).
+   */
+  orphans?: "anyRead" | "resyncRelinks";
+  /** Whether a delete in Outlook waits out the erp-wins grace (default true; false: its DELETE is sent at once). */
+  deleteGrace?: boolean;
 }
 
 /** A message for the ERP; a DELETE carries the link to tombstone before it is sent (the arbiter may cancel it). */
@@ -51,6 +63,8 @@ export interface PullEffects {
   overdueConfirmations: Link[];
   /** Decision counts for the log, e.g. {"inbound CREATE": 1, "skip echo": 2}. */
   counts: Record<string, number>;
+  /** Why a CREATE was refused by the kind's admitCreate (for the user's status); the last one of the round. */
+  problem?: string;
 }
 
 export interface PullRoundOptions {
@@ -89,12 +103,14 @@ async function resolve<O extends OutlookItem, D, P>(
 
 const count = (out: PullEffects, key: string) => (out.counts[key] = (out.counts[key] ?? 0) + 1);
 
-function record<O extends OutlookItem, D, P>(
+async function record<O extends OutlookItem, D, P>(
   run: PullRun,
   app: PullKindOf<O, D, P>,
-  d: Decision<D>,
+  decision: Decision<D>,
   out: PullEffects,
-): void {
+): Promise<void> {
+  const d = await admitted(run, app, decision, out);
+  if (!d) return;
   const noun = app.kind.noun;
   count(out, d.type === "inbound" ? `inbound ${d.op}` : d.type === "skip" ? `skip ${d.reason}` : d.type);
   if (d.type === "skip") {
@@ -119,6 +135,22 @@ function record<O extends OutlookItem, D, P>(
     return;
   }
   if (d.link.op === "upsert") out.linkSaves.push(d.link.link);
+}
+
+/** The decision as the kind's admitCreate lets it go (a CREATE with its action type); undefined: refused, logged. */
+async function admitted<O extends OutlookItem, D, P>(
+  run: PullRun,
+  app: PullKindOf<O, D, P>,
+  d: Decision<D>,
+  out: PullEffects,
+): Promise<Decision<D> | undefined> {
+  if (!app.admitCreate || d.type !== "inbound" || d.op !== "CREATE") return d;
+  const admission = await app.admitCreate(d.kco);
+  if ("actionType" in admission) return { ...d, actionType: admission.actionType };
+  out.problem = admission.problem;
+  count(out, "refused CREATE");
+  run.log.error(`${app.kind.noun} ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${admission.problem}`);
+  return undefined;
 }
 
 /**
@@ -151,7 +183,7 @@ export async function planPullRound<O extends OutlookItem, D, P>(
       out.orphanDeletes.push(resolved.outlookId);
       continue;
     }
-    record(run, app, resolved, out);
+    await record(run, app, resolved, out);
   }
   if (fullResync && switchOn(ctx.switches, app.kind.switches.pull)) {
     for (const link of ctx.links.values()) {
@@ -169,7 +201,7 @@ export async function planPullRound<O extends OutlookItem, D, P>(
         if (link.lastSyncedAt.getTime() < run.window.start.getTime() - DAY_MS) out.linkRemovals.push(link);
         continue;
       }
-      record(run, app, await resolve(app, ctx, { type: "confirmRemoval", outlookId: link.outlookId }), out);
+      await record(run, app, await resolve(app, ctx, { type: "confirmRemoval", outlookId: link.outlookId }), out);
     }
   }
   return out;
@@ -182,8 +214,9 @@ async function isOrphan<O extends OutlookItem, D, P>(
   d: Decision<D>,
   fullResync: boolean,
 ): Promise<boolean> {
-  if (d.type === "skip" && d.reason === "tombstoned") return fullResync;
-  if (d.type !== "relink" || d.link.hsaRef === null) return false;
+  const anyRead = (app.orphans ?? "anyRead") === "anyRead";
+  if (d.type === "skip" && d.reason === "tombstoned") return fullResync && anyRead;
+  if (d.type !== "relink" || d.link.hsaRef === null || (!anyRead && !fullResync)) return false;
   const { kco, hsaRef } = d.link;
   const keyLink = await linkOfErpKey(run.deps, app.kind.name, ctx.user, kco, hsaRef);
   const action = decideOrphan(keyLink, d.outlookId, run.deps.config.conflictRule, fullResync);

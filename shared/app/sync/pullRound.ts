@@ -24,18 +24,22 @@ const isAlreadyLinked = (e: unknown) => e instanceof AppError && e.code === "out
  * was re-created meanwhile is not sent), then sends every message (plus `extra`), deletes orphans, re-schedules lost
  * confirmations, then saves the links. The cursor is the caller's, saved after this. Under erp-wins with a grace
  * (OUTLOOK_DELETE_GRACE_SECONDS > 0) a tombstone is pending and its DELETE is not sent now: a CONFIRMDELETE scheduled
- * at its due time sends it, unless an ERP change that crossed the delete re-created the item meanwhile.
+ * at its due time sends it, unless an ERP change that crossed the delete re-created the item meanwhile (a kind
+ * with deleteGrace false sends it at once).
  */
 async function commitPull(
   run: PullRun,
-  app: { kind: { noun: string }; items: Pick<ItemGateway<unknown, unknown>, "remove"> },
+  app: { kind: { noun: string }; items: Pick<ItemGateway<unknown, unknown>, "remove">; deleteGrace?: boolean },
   effects: PullEffects,
   extra: readonly InboundMessage[],
 ): Promise<void> {
   const { deps, user, log, now } = run;
   const noun = app.kind.noun;
   const messages: InboundOut[] = [];
-  const graceMs = deps.config.conflictRule === "erp-wins" ? deps.config.outlookDeleteGraceSeconds * 1000 : 0;
+  const graceMs =
+    deps.config.conflictRule === "erp-wins" && app.deleteGrace !== false
+      ? deps.config.outlookDeleteGraceSeconds * 1000
+      : 0;
   const due = graceMs > 0 ? new Date(now.getTime() + graceMs) : undefined;
   for (const out of effects.messages) {
     if (out.tombstone && !(await claimTombstone(deps, out.tombstone, now, due))) {

@@ -5,19 +5,19 @@ import type { TodoTask } from "../../adapters/graph/schemas.js";
 import type { StoredTaskList } from "../../adapters/tables/taskListsTable.js";
 import type { DeltaResult } from "../../adapters/graph/delta.js";
 import { AppError, TransientError } from "../../domain/errors.js";
-import type { PullItemContext } from "../../domain/sync/pullItem.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext, Logger } from "../dispatchMessage.js";
 import type { PullMessageOf } from "../dispatchPull.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
 import { linksOfOutlookIds } from "../sync/links.js";
-import { switchesOf } from "../sync/pushItem.js";
 import { loadUser } from "../sync/loadUser.js";
 import { findStoredTaskList, isNoTaskList } from "./taskList.js";
-import { isTask, pullRound, type TaskChange, type TaskRun } from "./taskRound.js";
+import { describeEffects } from "../sync/planPullRound.js";
+import { pullRound } from "../sync/pullRound.js";
+import { rawTaskChange, taskPull } from "./taskPull.js";
 
-export { missingActionTypeMessage } from "./taskRound.js";
+export { missingActionTypeMessage } from "./taskPull.js";
 
 /** The user when a task message concerns them: a valid row with a task switch on (else logged, undefined). */
 export async function loadTaskUser(deps: AppDeps, userId: string, log: Logger, what: string) {
@@ -66,24 +66,6 @@ export async function readTaskDelta(
     if (read.kind !== "ok") throw new TransientError("resync_required", read.reason);
   }
   return read;
-}
-
-/** The round's context: the user's task links of the Outlook ids at hand. */
-export function taskRun(
-  deps: AppDeps,
-  user: UserSettings,
-  log: Logger,
-  listId: string,
-  links: PullItemContext["links"],
-): TaskRun {
-  const ctx: PullItemContext = {
-    user: user.userId,
-    company: user.defaultCompany?.trim() ?? "",
-    links,
-    switches: switchesOf(user),
-    now: deps.now(),
-  };
-  return { deps, user, log, listId, ctx };
 }
 
 /** Saves the list's cursor (conditional on the record read: a changed list in between → transient, retried). */
@@ -139,14 +121,11 @@ export async function pullTasks(
       user.userId,
       read.items.map((c) => c.id),
     );
-    const run = taskRun(deps, user, log, list.id, links);
-    const changes: TaskChange[] = read.items.map((c) =>
-      c.removed ? c : { ...c, item: isTask(c.item) ? c.item : undefined },
-    );
-    const { summary, problem } = await pullRound(run, changes);
-    await saveTaskCursor(deps, stored, read.deltaUrl, run.ctx.now);
-    log.log(`task pull ${user.userId} (${message.source}): ${read.items.length} changes: ${summary}`);
-    return problem;
+    const { run, app, ctx } = taskPull(deps, user, log, list.id, links);
+    const effects = await pullRound(run, app, ctx, read.items.map(rawTaskChange));
+    await saveTaskCursor(deps, stored, read.deltaUrl, run.now);
+    log.log(`task pull ${user.userId} (${message.source}): ${read.items.length} changes: ${describeEffects(effects)}`);
+    return effects.problem;
   });
   // The round itself went well, but the user's status must say why their new tasks did not reach the ERP.
   await recordTaskProblem(deps, user, problem);

@@ -7,18 +7,12 @@ import type { HandlerContext } from "../dispatchMessage.js";
 import type { AppDeps } from "../appDeps.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
-import { sendInbound } from "../sendInbound.js";
 import { allLinksOf } from "../sync/links.js";
 import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
-import {
-  loadTaskUser,
-  readTaskDelta,
-  recordTaskProblem,
-  saveTaskCursor,
-  taskListOrNothing,
-  taskRun,
-} from "./pullTasks.js";
-import { isTask, pullRound, type TaskChange } from "./taskRound.js";
+import { loadTaskUser, readTaskDelta, recordTaskProblem, saveTaskCursor, taskListOrNothing } from "./pullTasks.js";
+import { describeEffects } from "../sync/planPullRound.js";
+import { pullRound } from "../sync/pullRound.js";
+import { rawTaskChange, taskPull } from "./taskPull.js";
 
 /** Delegated mode: the todoTasks subscription renewed, or made anew when it watches another list than `listId`. */
 async function ensureTaskSubscription(deps: AppDeps, user: UserSettings, listId: string): Promise<string> {
@@ -56,31 +50,30 @@ export async function resyncTasks(
     const read = await readTaskDelta(deps, user, list.id, undefined, log);
     const links = await allLinksOf(deps, "task", user.userId);
     const present = new Set(read.items.filter((c) => !c.removed).map((c) => c.id));
-    const missing: TaskChange[] = [...links.values()]
-      .filter((l) => !present.has(l.outlookId) && l.state !== "outlookDeleted")
-      .map((l) => ({ removed: true, id: l.outlookId }));
-    const changes: TaskChange[] = read.items.map((c) =>
-      c.removed ? c : { ...c, item: isTask(c.item) ? c.item : undefined },
-    );
-    const run = { ...taskRun(deps, user, log, list.id, links), fullResync: true };
-    const { summary, problem } = await pullRound(run, [...changes, ...missing]);
-    if (user.syncTasks) {
-      const kco = user.defaultCompany?.trim();
-      const request = checkInbound({
-        kind: "task",
-        op: "RESYNC",
-        user: user.userId,
-        ...(kco ? { kco } : {}),
-        reason: `${reason}: list ${list.displayName}`,
-      });
-      await sendInbound(deps, [{ message: request }]);
-    }
-    await saveTaskCursor(deps, stored, read.deltaUrl, run.ctx.now);
+    const missing = [...links.values()].filter((l) => !present.has(l.outlookId) && l.state !== "outlookDeleted");
+    const kco = user.defaultCompany?.trim();
+    const extra = user.syncTasks
+      ? [
+          checkInbound({
+            kind: "task",
+            op: "RESYNC",
+            user: user.userId,
+            ...(kco ? { kco } : {}),
+            reason: `${reason}: list ${list.displayName}`,
+          }),
+        ]
+      : [];
+    // Every linked task the read did not return (deleted or moved while a notification or poll was missed) is
+    // confirmed with a GET; the ERP's RESYNC request goes with the round's messages.
+    const { run, app, ctx } = taskPull(deps, user, log, list.id, links);
+    const effects = await pullRound(run, app, ctx, read.items.map(rawTaskChange), { checkUnseenLinks: true, extra });
+    const summary = describeEffects(effects);
+    await saveTaskCursor(deps, stored, read.deltaUrl, run.now);
     log.log(
       `task resync ${user.userId} (${reason}): ${subscribed}; ${read.items.length} tasks, ${missing.length} ` +
         `linked not found: ${summary}${user.syncTasks ? "; ERP asked to push its tasks" : ""}`,
     );
-    return problem;
+    return effects.problem;
   });
   await recordTaskProblem(deps, user, problem);
 }

@@ -1,6 +1,11 @@
 // The shared pull rules, driven with the task kind: echo, UPDATE/CREATE, relink, fetch, removal.
 import { describe, expect, it } from "vitest";
-import { decidePulledItem, decideRemovedItem, type PullItemContext } from "../../../shared/domain/sync/pullItem.js";
+import {
+  decidePulledItem,
+  decidePulledPage,
+  decideRemovedItem,
+  type PullItemContext,
+} from "../../../shared/domain/sync/pullItem.js";
 import type { Link } from "../../../shared/domain/sync/link.js";
 import { taskKind } from "../../../shared/domain/tasks/taskKind.js";
 import { outlookTaskFingerprint } from "../../../shared/domain/tasks/taskFingerprint.js";
@@ -101,5 +106,25 @@ describe("decideRemovedItem", () => {
     ["not linked → nothing", [], undefined, { type: "skip", reason: "unlinkedRemoval" }],
   ])("%s", (_name, links, fetched, want) => {
     expect(decideRemovedItem(taskKind, taskPullRules, ctx(links), "T-1", fetched)).toMatchObject(want);
+  });
+});
+
+describe("decidePulledPage with the task rules (raw To Do items)", () => {
+  const whole = { id: "T-1", title: "Order material", status: "notStarted", importance: "normal" };
+  const ours = { linkedResources: [{ applicationName: "Coins ERP+", externalId: "1|H7" }] };
+  it.each([
+    ["@removed, linked → confirm with a GET", [link()], { id: "T-1", "@removed": {} }, false, "confirmRemoval"],
+    ["@removed, not linked → nothing", [], { id: "T-1", "@removed": {} }, false, "skip unlinkedRemoval"],
+    ["changed properties only, linked → read whole", [link()], { id: "T-1", title: "x" }, false, "fetch partial"],
+    ["changed properties only, not linked → read whole", [], { id: "T-1" }, false, "fetch partial"],
+    ["whole, linked, edited → UPDATE", [link()], { ...whole, title: "New" }, false, "inbound UPDATE"],
+    ["whole delta item, not linked, key unknown → read whole", [], whole, false, "fetch erpKeyUnknown"],
+    ["read whole, no linkedResources → CREATE", [], whole, true, "inbound CREATE"],
+    ["read whole, our linkedResource → relink", [], { ...whole, ...ours }, true, "relink"],
+    ["no id → invalid", [], { title: "x" }, false, "skip invalid"],
+  ])("%s", (_name, links, raw, readWhole, want) => {
+    const [d] = decidePulledPage(taskKind, taskPullRules, ctx(links), [raw], readWhole);
+    const got = d?.type === "inbound" ? `inbound ${d.op}` : d?.type === "skip" ? `skip ${d.reason}` : d?.type;
+    expect(`${got}${d?.type === "fetch" ? ` ${d.reason}` : ""}`).toBe(want);
   });
 });
