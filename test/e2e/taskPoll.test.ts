@@ -61,6 +61,21 @@ describe("application mode: To Do is polled", () => {
     expect(await poll()).toEqual([]);
   });
 
+  it("a copy carrying a linked task's ERP key is deleted at the poll; the original keeps its link, the ERP hears nothing", async () => {
+    const link = await rig.deps.links.getByErpKey("JSMITH", "task", "1", "E1");
+    const copy = rig.sim.createTask(MB, listId, {
+      title: "From the ERP",
+      linkedResources: [{ applicationName: "Coins ERP+", displayName: "E1", webUrl: null, externalId: "1|E1" }],
+    });
+    expect(await poll()).toEqual([]);
+    const ids = rig.sim.tasks(MB, listId).map((t) => t.id);
+    expect(ids).not.toContain(copy.id);
+    expect(ids).toContain(link!.outlookId);
+    expect(await rig.deps.links.getByErpKey("JSMITH", "task", "1", "E1")).toMatchObject({
+      outlookId: link!.outlookId,
+    });
+  });
+
   it("a linked task moved to another list in Outlook → DELETE (the list's delta reports it removed)", async () => {
     const [t] = rig.sim.tasks(MB, listId).filter((x) => x.title === "From the ERP");
     rig.sim.moveTask(MB, listId, otherListId, t!.id);

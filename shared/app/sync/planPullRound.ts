@@ -41,11 +41,6 @@ export interface PullKindOf<O extends OutlookItem, D, P> {
    * not sent, its link not saved). Tasks: TASK_ACTION_TYPE must exist in the company. Default: the decision's own.
    */
   admitCreate?(kco: string): Promise<{ actionType: string } | { problem: string }>;
-  /**
-   * Which items carrying our ERP key without a live link are judged by decideOrphan: "anyRead" (default: relinks in
-   * every read, seen tombstones in a read from scratch) or "resyncRelinks" (relinks, in a read from scratch only).
-   */
-  orphans?: "anyRead" | "resyncRelinks";
   /** Whether a delete in Outlook waits out the erp-wins grace (default true; false: its DELETE is sent at once). */
   deleteGrace?: boolean;
 }
@@ -214,9 +209,10 @@ async function isOrphan<O extends OutlookItem, D, P>(
   d: Decision<D>,
   fullResync: boolean,
 ): Promise<boolean> {
-  const anyRead = (app.orphans ?? "anyRead") === "anyRead";
-  if (d.type === "skip" && d.reason === "tombstoned") return fullResync && anyRead;
-  if (d.type !== "relink" || d.link.hsaRef === null || (!anyRead && !fullResync)) return false;
+  // Items carrying our ERP key without a live link: relinks are judged in every read (a copy carrying a key linked
+  // elsewhere is deleted at once, never relinked over the original), tombstoned keys in a read from scratch.
+  if (d.type === "skip" && d.reason === "tombstoned") return fullResync;
+  if (d.type !== "relink" || d.link.hsaRef === null) return false;
   const { kco, hsaRef } = d.link;
   const keyLink = await linkOfErpKey(run.deps, app.kind.name, ctx.user, kco, hsaRef);
   const action = decideOrphan(keyLink, d.outlookId, run.deps.config.conflictRule, fullResync);

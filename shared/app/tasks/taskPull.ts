@@ -33,7 +33,7 @@ export function rawTaskChange(change: DeltaChange<unknown>): unknown {
  * The task kind for one pull run of list `listId` over `links` (the user's task links, by task id). A CREATE carries
  * TASK_ACTION_TYPE when that action type exists in its company (looked up once a company and round); otherwise the
  * user's status says so (naming both) and nothing is sent. A delete in To Do goes to the ERP at once (no grace);
- * orphans are judged in a read from scratch only.
+ * orphans are judged as for every kind (planPullRound).
  */
 export function taskPull(
   deps: AppDeps,
@@ -62,7 +62,6 @@ export function taskPull(
     },
     admitCreate: async (kco) =>
       (await exists(kco)) ? { actionType: code } : { problem: missingActionTypeMessage(code, kco) },
-    orphans: "resyncRelinks",
     deleteGrace: false,
   };
   const ctx: PullItemContext = {
