@@ -76,6 +76,8 @@ export interface ChaosResult {
   quietGraphWrites: number;
   quietInbound: number;
   log: string[];
+  /** On failure: each user's status, the Rejected rows, dead-lettered counts and the app's warnings (to diagnose). */
+  diagnostics: string[];
   ok: boolean;
 }
 
@@ -105,6 +107,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const count = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const erp = new Map<string, ErpRecord>();
   const updatesForMissing: string[] = [];
+  /** UPDATEs for a record the ERP had deleted, sent after its DELETE was applied: defects if an orphan remains. */
+  const lateUpdates: { key: string; user: string; outlookId: string }[] = [];
   /** UPDATEs that crossed the ERP's DELETE in flight (sent before the push worker applied it): the ERP ignores them. */
   const crossedUpdates: string[] = [];
   /** Whether the ERP's DELETE of `key` had been applied (its push message completed) before `enqueueOrder`. */
@@ -248,9 +252,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         if (m.op === "UPDATE") {
           const key = `${user}|${String(m.hsaRef)}`;
           // An Outlook edit sent before the ERP's DELETE reached Outlook crossed it in flight (no system can order
-          // those); one sent after the DELETE was applied came from an orphan: that is the defect this run hunts.
+          // those). One sent after the DELETE was applied may still be such a crossing (the pull read Outlook before
+          // the push deleted the event, and sent after); it is a defect when it came from an orphan, i.e. the event
+          // it names is still in Outlook at the end (judged then: lateUpdates).
           if (r?.deleted && !deleteAppliedBefore(user, String(m.hsaRef), stored[from + i]?.enqueueOrder))
             crossedUpdates.push(key);
+          else if (r?.deleted && m.outlookId) lateUpdates.push({ key, user, outlookId: String(m.outlookId) });
           else updatesForMissing.push(key);
         }
         continue;
@@ -289,6 +296,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ]);
     }
     throw new Error("chaos: the queues did not settle");
+  }
+
+  /** What the app recorded: statuses, set-aside messages, dead letters, warnings and errors from its logs. */
+  async function diagnose(): Promise<string[]> {
+    const out: string[] = [];
+    for (const u of USERS) {
+      const row = await rig.deps.users.getUser(u.userId);
+      const status = row?.valid ? `${row.user.status ?? "-"} ${row.user.lastError ?? ""}` : "invalid row";
+      out.push(`status ${u.userId}: ${status}`);
+    }
+    for (const r of await rig.deps.rejected.list())
+      out.push(`rejected ${r.queue} ${r.sessionId}: ${r.code} ${r.reason}`);
+    for (const q of [QUEUES.push, QUEUES.pull, QUEUES.inbound])
+      for (const m of rig.bus.queue(q).deadLetters())
+        out.push(
+          `dead-lettered ${q} ${m.sessionId}: ${m.deadLetterReason ?? ""} ${JSON.stringify(m.bodyJson ?? "").slice(0, 200)}`,
+        );
+    out.push(
+      ...rig
+        .logs()
+        .filter((l) => /^(warn|error)/i.test(l))
+        .slice(-60),
+    );
+    return out;
   }
 
   const liveErp = (user?: string) => [...erp.values()].filter((r) => !r.deleted && (!user || r.user === user));
@@ -521,6 +552,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         if (n > 1) duplicated.push(`To Do task ${t.id} claimed by ${n} ERP records`);
       }
     }
+    for (const u of lateUpdates) {
+      const orphan = rig.sim.events(mailboxOf(u.user)).some((e) => e.id === u.outlookId && !e.isCancelled);
+      if (orphan) updatesForMissing.push(`${u.key} (from event ${u.outlookId}, still in Outlook)`);
+      else crossedUpdates.push(u.key);
+    }
     const writes = rig.graphWrites();
     const inbound = rig.inbound().length;
     await settle();
@@ -538,6 +574,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       quietGraphWrites: rig.graphWrites() - writes,
       quietInbound: rig.inbound().length - inbound,
       log,
+      diagnostics: [],
       ok: false,
     };
     result.ok =
@@ -548,6 +585,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       result.erpItems === result.outlookItems &&
       result.quietGraphWrites === 0 &&
       result.quietInbound === 0;
+    if (!result.ok) result.diagnostics = await diagnose();
     return result;
   } finally {
     await rig.stop();
@@ -590,6 +628,8 @@ export function describeChaos(r: ChaosResult): string {
     ...r.duplicated,
     ...r.mismatched,
     ...r.updatesForMissing.map((k) => `UPDATE for missing ${k}`),
+    "diagnostics:",
+    ...r.diagnostics,
     `replay: npm run chaos -- --ops ${r.ops} --seed ${r.seed}`,
     "operation log:",
     ...r.log,
