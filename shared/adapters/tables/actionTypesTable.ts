@@ -3,6 +3,7 @@ import type { TableClient } from "@azure/data-tables";
 import { PermanentError } from "../../domain/errors.js";
 import { checkKeyLength, decodeKeyPart, encodeKeyPart } from "./keys.js";
 import { openTable, type TableStoreOptions } from "./tableClients.js";
+import { isNotFound } from "./updateWithEtag.js";
 
 export interface ActionType {
   company: string;
@@ -60,7 +61,7 @@ export class ActionTypesTable {
       await this.client.deleteEntity(keyPart("company", company), keyPart("code", code));
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }
@@ -84,7 +85,7 @@ export class ActionTypesTable {
         await this.client.deleteEntity(pk, row.rowKey ?? "");
         removed++;
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (!isNotFound(error)) throw error;
       }
     }
     return { upserted: actionTypes.length, removed };

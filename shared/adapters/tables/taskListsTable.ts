@@ -2,7 +2,7 @@
 import type { TableClient } from "@azure/data-tables";
 import { normalizeUserId } from "./keys.js";
 import { openTable, type TableStoreOptions } from "./tableClients.js";
-import { readEntity } from "./updateWithEtag.js";
+import { isNotFound, readEntity } from "./updateWithEtag.js";
 
 const ROW = "todo";
 
@@ -74,7 +74,7 @@ export class TaskListsTable {
     try {
       await this.client.deleteEntity(normalizeUserId(user), ROW);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (!isNotFound(error)) throw error;
     }
   }
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppDeps } from "../appDeps.js";
 import { ensureSubscription } from "../subscriptions/ensureSubscription.js";
+import { needsSubscription } from "../subscriptions/handleLifecycle.js";
 import { AuthError, toAppError } from "../../domain/errors.js";
 import { pullMessageId } from "../../domain/messages/messageIds.js";
 import type { PullMessage } from "../../domain/messages/pullMessage.js";
@@ -47,8 +48,8 @@ export function refreshKinds(
   const kinds: ResourceKind[] = [];
   const skipped: Partial<Record<ResourceKind, string>> = {};
   const wanted = (k: ResourceKind) => only === undefined || only === k;
-  if (wanted("events") && (user.syncAppointments || user.appointmentsFromOutlook)) kinds.push("events");
-  const tasks = wanted("todoTasks") && (user.syncTasks || user.tasksFromOutlook);
+  if (wanted("events") && needsSubscription(user, "events")) kinds.push("events");
+  const tasks = wanted("todoTasks") && needsSubscription(user, "todoTasks");
   if (tasks) {
     if (authMode === "delegated") kinds.push("todoTasks");
     else skipped.todoTasks = TASKS_POLLED;

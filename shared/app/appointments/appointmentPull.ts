@@ -1,20 +1,13 @@
 // Appointments in the shared pull (sync/pullRound): the calendar as the items, the appointment pull rules with the
 // run's window and the action types of the companies involved.
-import type { DeltaChange } from "../../adapters/graph/delta.js";
 import { appointmentKind } from "../../domain/appointments/appointmentKind.js";
 import { appointmentPullRules } from "../../domain/appointments/appointmentPullRules.js";
 import type { PartialEvent } from "../../domain/appointments/graphEvent.js";
 import type { ActionType, InboundAppointmentData, OutlookEvent } from "../../domain/appointments/types.js";
 import type { Link } from "../../domain/sync/link.js";
 import type { PullItemContext } from "../../domain/sync/pullItem.js";
-import type { PullKindOf, PullRun } from "../sync/planPullRound.js";
-import { switchesOf } from "../sync/pushItem.js";
+import { pullContext, type PullKindOf, type PullRun } from "../sync/planPullRound.js";
 import { eventGateway } from "./handleAppointmentPush.js";
-
-/** A delta change as the raw item the appointment rules read (an @removed entry is rebuilt in Graph's shape). */
-export function rawDeltaItem(change: DeltaChange<unknown>): unknown {
-  return change.removed ? { id: change.id, "@removed": { reason: change.reason ?? "deleted" } } : change.item;
-}
 
 /** The action types of the user's default company and of every linked company (the gate matches in those). */
 async function actionTypesFor(run: PullRun, links: Iterable<Link>): Promise<ActionType[]> {
@@ -31,13 +24,7 @@ export async function appointmentPull(
   links: Map<string, Link>,
 ): Promise<{ app: PullKindOf<OutlookEvent, InboundAppointmentData, PartialEvent>; ctx: PullItemContext }> {
   const actionTypes = await actionTypesFor(run, links.values());
-  const ctx: PullItemContext = {
-    user: run.user.userId,
-    company: run.user.defaultCompany?.trim() ?? "",
-    links,
-    switches: switchesOf(run.user),
-    now: run.now,
-  };
+  const ctx = pullContext(run.user, links, run.now);
   const app = {
     kind: appointmentKind,
     rules: appointmentPullRules({ window: run.window, actionTypes }),

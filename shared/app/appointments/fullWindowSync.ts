@@ -4,10 +4,10 @@ import type { StoredSubscription } from "../../adapters/tables/subscriptionsTabl
 import { TransientError } from "../../domain/errors.js";
 import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import { windowToIso } from "../../domain/window.js";
-import { describeEffects, type PullRun } from "../sync/planPullRound.js";
+import { describeEffects, rawDeltaItem, type PullRun } from "../sync/planPullRound.js";
 import { pullRound } from "../sync/pullRound.js";
 import { allAppointmentLinks } from "./appointmentLinks.js";
-import { appointmentPull, rawDeltaItem } from "./appointmentPull.js";
+import { appointmentPull } from "./appointmentPull.js";
 
 /**
  * Reads the whole window (run.window) from scratch, decides and commits (send, then links), then stores the window

@@ -7,11 +7,11 @@ import type { AppDeps } from "../appDeps.js";
 import type { HandlerContext } from "../dispatchMessage.js";
 import type { PullMessageOf } from "../dispatchPull.js";
 import { currentWindow } from "../sync/currentWindow.js";
-import { describeEffects, type PullRun } from "../sync/planPullRound.js";
+import { describeEffects, rawDeltaItem, type PullRun } from "../sync/planPullRound.js";
 import { pullRound } from "../sync/pullRound.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
 import { linksByOutlookIds } from "./appointmentLinks.js";
-import { appointmentPull, rawDeltaItem } from "./appointmentPull.js";
+import { appointmentPull } from "./appointmentPull.js";
 import { fullWindowSync } from "./fullWindowSync.js";
 import { anyAppointmentSwitch, loadAppointmentUser } from "./loadAppointmentUser.js";
 

@@ -57,7 +57,7 @@ export async function resyncAppointments(
       );
     }
     const extra = user.syncAppointments
-      ? [erpResyncRequest(appointmentKind.name, user.userId, user.defaultCompany, window, reason)]
+      ? [erpResyncRequest(appointmentKind.name, user.userId, user.defaultCompany, reason, window)]
       : [];
     const result = await fullWindowSync(run, stored, extra);
     log.log(

@@ -18,7 +18,8 @@ import type { Logger } from "../dispatchMessage.js";
 import type { InboundOut } from "../sendInbound.js";
 import { inboundFromDecision } from "./inboundFromDecision.js";
 import { linkOfErpKey } from "./links.js";
-import type { ItemGateway } from "./pushItem.js";
+import type { DeltaChange } from "../../adapters/graph/delta.js";
+import { switchesOf, type ItemGateway } from "./pushItem.js";
 
 /** What one run (PULL, a read from scratch, nightly RESYNC) works with. */
 export interface PullRun {
@@ -27,6 +28,16 @@ export interface PullRun {
   log: Logger;
   window: SyncWindow;
   now: Date;
+}
+
+/** The context every kind's pull rules decide in: the user, their default company, their links, switches and now. */
+export function pullContext(user: UserSettings, links: ReadonlyMap<string, Link>, now: Date): PullItemContext {
+  return { user: user.userId, company: user.defaultCompany?.trim() ?? "", links, switches: switchesOf(user), now };
+}
+
+/** A delta change as the raw item the pull rules read: an @removed entry rebuilt in Graph's shape. */
+export function rawDeltaItem(change: DeltaChange<unknown>): unknown {
+  return change.removed ? { id: change.id, "@removed": { reason: change.reason ?? "deleted" } } : change.item;
 }
 
 /** What the shared pull needs of a kind for one run: its contract, its pull rules, and its items in Graph. */

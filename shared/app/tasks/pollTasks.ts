@@ -3,9 +3,9 @@
 import { pullMessageId } from "../../domain/messages/messageIds.js";
 import type { PullMessage } from "../../domain/messages/pullMessage.js";
 import type { OutgoingMessage } from "../../adapters/servicebus/queueSender.js";
-import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { Logger } from "../dispatchMessage.js";
 import { fanOutResync, type FanOutDeps, type FanOutSummary } from "../nightly/fanOutResync.js";
+import { needsSubscription } from "../subscriptions/handleLifecycle.js";
 
 /** `taskpoll-YYYY-MM-DDTHH:MM` (UTC): a timer firing twice in one minute sends the same MessageIds (dropped). */
 export const taskPollRunId = (at: Date): string => `taskpoll-${at.toISOString().slice(0, 16)}`;
@@ -15,9 +15,6 @@ export function taskPollMessageFor(user: string, runId: string): OutgoingMessage
   const body: PullMessage = { source: "TASKPOLL", user };
   return { body, sessionId: user, messageId: pullMessageId(body, runId) };
 }
-
-/** Users whose To Do list is read: either task switch on. */
-export const pollsTasks = (user: UserSettings): boolean => user.syncTasks || user.tasksFromOutlook;
 
 /**
  * AUTH_MODE application: one TASKPOLL per valid user with a task switch on, sent to the pull queue in batches (no
@@ -33,6 +30,7 @@ export async function fanOutTaskPoll(deps: FanOutDeps, log: Logger): Promise<Fan
     runId: taskPollRunId(deps.now()),
     cleanup: false,
     prune: false,
-    fanOut: { select: pollsTasks, messageFor: taskPollMessageFor },
+    // Users whose To Do list is read: either task switch on (what a To Do subscription would be for).
+    fanOut: { select: (user) => needsSubscription(user, "todoTasks"), messageFor: taskPollMessageFor },
   });
 }

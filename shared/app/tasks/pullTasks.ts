@@ -12,6 +12,7 @@ import type { PullMessageOf } from "../dispatchPull.js";
 import { withSyncStatus } from "../sync/syncStatus.js";
 import { linksOfOutlookIds } from "../sync/links.js";
 import { loadUser } from "../sync/loadUser.js";
+import { needsSubscription } from "../subscriptions/handleLifecycle.js";
 import { findStoredTaskList, isNoTaskList } from "./taskList.js";
 import { describeEffects } from "../sync/planPullRound.js";
 import { pullRound } from "../sync/pullRound.js";
@@ -31,7 +32,7 @@ export async function loadTaskUser(deps: AppDeps, userId: string, log: Logger, w
     }
     throw error;
   }
-  if (!user.syncTasks && !user.tasksFromOutlook) {
+  if (!needsSubscription(user, "todoTasks")) {
     log.log(`${what} ignored: ${user.userId} has syncTasks and tasksFromOutlook off`);
     return undefined;
   }

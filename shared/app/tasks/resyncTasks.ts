@@ -1,7 +1,7 @@
 // RESYNC for To Do tasks (the nightly run, REFRESH, a missed notification): the list looked up by name again, in
 // delegated mode its subscription renewed, the whole list read from scratch with drift repaired against the Links
 // table, the ERP asked to push its tasks, the new cursor saved last.
-import { checkInbound } from "../sync/checkInbound.js";
+import { erpResyncRequest } from "../sync/erpResyncRequest.js";
 import type { PullMessageOf } from "../dispatchPull.js";
 import type { HandlerContext } from "../dispatchMessage.js";
 import type { AppDeps } from "../appDeps.js";
@@ -49,19 +49,8 @@ export async function resyncTasks(
       deps.config.authMode === "delegated" ? await ensureTaskSubscription(deps, user, list.id) : "polled";
     const read = await readTaskDelta(deps, user, list.id, undefined, log);
     const links = await allLinksOf(deps, "task", user.userId);
-    const present = new Set(read.items.filter((c) => !c.removed).map((c) => c.id));
-    const missing = [...links.values()].filter((l) => !present.has(l.outlookId) && l.state !== "outlookDeleted");
-    const kco = user.defaultCompany?.trim();
     const extra = user.syncTasks
-      ? [
-          checkInbound({
-            kind: "task",
-            op: "RESYNC",
-            user: user.userId,
-            ...(kco ? { kco } : {}),
-            reason: `${reason}: list ${list.displayName}`,
-          }),
-        ]
+      ? [erpResyncRequest("task", user.userId, user.defaultCompany?.trim(), `${reason}: list ${list.displayName}`)]
       : [];
     // Every linked task the read did not return (deleted or moved while a notification or poll was missed) is
     // confirmed with a GET; the ERP's RESYNC request goes with the round's messages.
@@ -70,8 +59,8 @@ export async function resyncTasks(
     const summary = describeEffects(effects);
     await saveTaskCursor(deps, stored, read.deltaUrl, run.now);
     log.log(
-      `task resync ${user.userId} (${reason}): ${subscribed}; ${read.items.length} tasks, ${missing.length} ` +
-        `linked not found: ${summary}${user.syncTasks ? "; ERP asked to push its tasks" : ""}`,
+      `task resync ${user.userId} (${reason}): ${subscribed}; ${read.items.length} tasks: ${summary}` +
+        `${user.syncTasks ? "; ERP asked to push its tasks" : ""}`,
     );
     return effects.problem;
   });

@@ -10,8 +10,7 @@ import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
-import type { PullKindOf, PullRun } from "../sync/planPullRound.js";
-import { switchesOf } from "../sync/pushItem.js";
+import { pullContext, rawDeltaItem, type PullKindOf, type PullRun } from "../sync/planPullRound.js";
 
 /** The text of the status when TASK_ACTION_TYPE is not an action type of the user's default company. */
 export const missingActionTypeMessage = (code: string, company: string): string =>
@@ -23,7 +22,7 @@ const ALL_TIME: SyncWindow = { start: new Date(0), end: new Date(8.64e15) };
 
 /** A list delta change as the raw item the task rules read (@removed rebuilt in Graph's shape; no id → read whole). */
 export function rawTaskChange(change: DeltaChange<unknown>): unknown {
-  if (change.removed) return { id: change.id, "@removed": { reason: change.reason ?? "deleted" } };
+  if (change.removed) return rawDeltaItem(change);
   const item = change.item;
   const hasId = !!item && typeof item === "object" && typeof (item as { id?: unknown }).id === "string";
   return hasId ? item : { id: change.id };
@@ -64,12 +63,6 @@ export function taskPull(
       (await exists(kco)) ? { actionType: code } : { problem: missingActionTypeMessage(code, kco) },
     deleteGrace: false,
   };
-  const ctx: PullItemContext = {
-    user: user.userId,
-    company: user.defaultCompany?.trim() ?? "",
-    links,
-    switches: switchesOf(user),
-    now,
-  };
+  const ctx = pullContext(user, links, now);
   return { run: { deps, user, log, window: ALL_TIME, now }, app, ctx };
 }
