@@ -10,6 +10,15 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": ["error", { allow: ["warn", "error"] }],
+      // `import * as z from "zod"`: esbuild tree-shakes the namespace; the named `z` re-export keeps every locale.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message: 'Use import * as z from "zod" (the bundle then keeps only the zod parts used).',
+        },
+      ],
     },
   },
   {

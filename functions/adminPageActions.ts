@@ -1,7 +1,7 @@
 // HTTP POST manage/page/users/{user}/{action} (save | refresh | delete | profile) and manage/page/rejected/replay:
 // what the admin page's buttons do, with the same access check as the page and the admin use cases behind them.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { z } from "zod";
+import * as z from "zod";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
 import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";

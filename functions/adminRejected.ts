@@ -1,6 +1,6 @@
 // HTTP (function key) GET manage/rejected?queue=Q: the messages set aside in the Rejected table, newest first.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { z } from "zod";
+import * as z from "zod";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
 import { parseAdminInput } from "../shared/app/admin/adminParams.js";

@@ -1,6 +1,6 @@
 // HTTP (function key) POST manage/rejected/{queue}/{id}/replay[?dryRun=true]: re-send a Rejected message, remove its row.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { z } from "zod";
+import * as z from "zod";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
 import { parseAdminInput } from "../shared/app/admin/adminParams.js";

@@ -6,7 +6,7 @@ import { builtinModules } from "node:module";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 
 /** Where `npm run build` writes the bundle (package.json "main" points at its main.js). */
 export const BUNDLE_DIR = "dist/bundle";
@@ -50,30 +50,6 @@ export const LAZY_SDKS = [
 const BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-/**
- * The sources import zod as `import { z } from "zod"`: the package's index re-exports its namespace as a value, which
- * esbuild cannot tree-shake, so every zod locale and the JSON-schema tools (~450 KB) would load at import. This
- * rewrites that one import line, in our own .ts files only, to the namespace import of the same module
- * (`import * as z from …/v4/classic/external.js`, which zod's index re-exports as `z`): same bindings, ~85 KB.
- */
-export const ZOD_IMPORT = 'import { z } from "zod";';
-function zodNamespace(projectRoot: string): Plugin {
-  const external = join(projectRoot, "node_modules", "zod", "v4", "classic", "external.js");
-  return {
-    name: "zod-namespace",
-    setup(b) {
-      b.onLoad({ filter: /[\\/](functions|shared)[\\/].*\.ts$/ }, (args) => {
-        const text = readFileSync(args.path, "utf8");
-        if (!text.includes(ZOD_IMPORT)) return undefined;
-        return {
-          contents: text.replaceAll(ZOD_IMPORT, `import * as z from ${JSON.stringify(external)};`),
-          loader: "ts",
-        };
-      });
-    },
-  };
-}
-
 const isBuiltin = (name: string) => name.startsWith("node:") || builtinModules.includes(name.split("/")[0] ?? name);
 
 /** Bundles `projectRoot`/functions/index.ts into `outDir`/main.js + `outDir`/chunks/ (minified; source maps apart). */
@@ -97,7 +73,6 @@ export async function bundleApp(projectRoot: string, outDir = join(projectRoot, 
     banner: { js: BANNER },
     metafile: true,
     logLevel: "warning",
-    plugins: [zodNamespace(projectRoot)],
   });
   const mainPath = join(outDir, "main.js");
   const externals = externalImports(result.metafile);

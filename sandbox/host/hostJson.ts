@@ -1,6 +1,6 @@
 // Reads what the local host honours from host.json: the Service Bus trigger settings (timespans as "hh:mm:ss").
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 export interface ServiceBusHostSettings {
   maxConcurrentSessions: number;

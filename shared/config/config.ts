@@ -1,5 +1,5 @@
 // The app settings: one zod schema over process.env, parsed once, typed and frozen; errors name every bad setting.
-import { z } from "zod";
+import * as z from "zod";
 import {
   serviceBusConnectionFields,
   serviceBusConnectionFrom,

@@ -1,6 +1,6 @@
 // The Storage and Service Bus connection settings in the two forms the Functions host reads: a connection string
 // (local: Azurite, the stand-in) or identity-based `<NAME>__…` settings (Azure: managed identity, no key).
-import { z } from "zod";
+import * as z from "zod";
 
 /** How an identity-based connection gets its token: as the Functions host does for `<NAME>__credential`. */
 export type CredentialChoice =

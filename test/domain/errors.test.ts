@@ -1,6 +1,6 @@
 // toAppError: errors from our own validation/encoding are permanent (never "transient; try again"); the rest transient.
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { PermanentError, TransientError, toAppError } from "../../shared/domain/errors.js";
 
 const thrown = (f: () => unknown): unknown => {

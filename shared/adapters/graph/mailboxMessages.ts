@@ -1,6 +1,6 @@
 // Graph calls for tagged mail: search by our extended property, attachments, one ranged upload PUT — through the
 // gateway's own GraphHttp (token, retry bound, per-mailbox permits, error mapping).
-import { z } from "zod";
+import * as z from "zod";
 import { PermanentError } from "../../domain/errors.js";
 import type { GraphGateway } from "./graphGateway.js";
 import { query, seg } from "./graphHttp.js";

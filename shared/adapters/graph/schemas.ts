@@ -1,5 +1,5 @@
 // Zod schemas for every Graph payload the adapter reads: strict on the fields we rely on, loose (passthrough) elsewhere.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Graph timestamps: 0–7 fractional digits, with `Z`, with an offset, or with no offset (event start/end). */
 export const GRAPH_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:\d{2})?$/;

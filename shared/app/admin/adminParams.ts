@@ -1,5 +1,5 @@
 // Validation of the admin API's route parameters and query strings (zod); a failure names the field.
-import { z } from "zod";
+import * as z from "zod";
 import { RESOURCE_KINDS, type ResourceKind } from "../../adapters/tables/subscriptionsTable.js";
 import { toErpUserId } from "../../domain/erpUserId.js";
 

@@ -1,6 +1,6 @@
 // Admin page use case: Save the five switches of a Users row under the ETag the page was rendered with; a
 // concurrent edit (412) is reported, never overwritten. The body is validated with zod, errors name the field.
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../appDeps.js";
 import { SWITCH_COLUMNS, USERS_PARTITION } from "../../adapters/tables/usersTable.js";
 import { failed, succeeded, type AdminOutcome } from "../admin/adminOutcome.js";

@@ -1,5 +1,5 @@
 // Parses the body Graph POSTs to the webhook (a notification collection); a bad body gives a reason naming the field.
-import { z } from "zod";
+import * as z from "zod";
 import {
   changeNotificationSchema,
   lifecycleNotificationSchema,

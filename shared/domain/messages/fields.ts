@@ -1,5 +1,5 @@
 // Field schemas shared by the message contracts (ERP user, ERP keys, ISO 8601 date-times with an offset).
-import { z } from "zod";
+import * as z from "zod";
 import { ERP_USER_ID_PATTERN, ERP_USER_ID_RULE } from "../erpUserId.js";
 
 const required = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? "required" : what);

@@ -1,5 +1,5 @@
 // Contract of the erp-inbound queue (Outlook → ERP): item changes, resync requests and email send outcomes.
-import { z } from "zod";
+import * as z from "zod";
 import { erpUser, nonEmpty } from "./fields.js";
 import { appointmentFields, endNotBeforeStart, taskFields } from "./pushMessage.js";
 

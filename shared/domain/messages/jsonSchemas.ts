@@ -1,5 +1,5 @@
 // JSON Schema documents of the three queue contracts, generated from the zod schemas (written to schemas/).
-import { z } from "zod";
+import * as z from "zod";
 import { inboundMessage } from "./inboundMessage.js";
 import { pullMessage } from "./pullMessage.js";
 import { pushMessage } from "./pushMessage.js";

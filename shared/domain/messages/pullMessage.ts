@@ -1,5 +1,5 @@
 // Contract of the msgraph-pull queue (internal): "read the changes of this user's subscription" requests.
-import { z } from "zod";
+import * as z from "zod";
 import { erpUser, nonEmpty } from "./fields.js";
 
 const subscriptionId = nonEmpty("Graph subscription id");

@@ -1,5 +1,5 @@
 // Contract of the msgraph-push queue (ERP → Outlook): appointments, tasks, emails and action types, one kind each.
-import { z } from "zod";
+import * as z from "zod";
 import { bool, dateOrDateTime, dateTimeWithOffset, erpUser, nonEmpty } from "./fields.js";
 
 /** An instant only when the text fixes one (an offset, or a bare date = UTC midnight): never the process's zone. */

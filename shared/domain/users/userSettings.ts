@@ -1,5 +1,5 @@
 // A user's settings as the administrator keeps them (Users table columns), their parsing and their rules. Pure: no I/O.
-import { z } from "zod";
+import * as z from "zod";
 import { didYouMean } from "../didYouMean.js";
 import { toErpUserId } from "../erpUserId.js";
 
