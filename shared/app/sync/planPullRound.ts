@@ -56,8 +56,12 @@ export interface PullKindOf<O extends OutlookItem, D, P> {
   deleteGrace?: boolean;
 }
 
-/** A message for the ERP; a DELETE carries the link to tombstone before it is sent (the arbiter may cancel it). */
-export type PullOut = InboundOut & { tombstone?: Link };
+/**
+ * A message for the ERP; a DELETE carries the link to tombstone before it is sent (the arbiter may cancel it); an
+ * UPDATE of a live link carries the link to save after it, as decided on the link read at the round's start (the
+ * push side may change or remove that link before the message is sent: recheckLinkedUpdates).
+ */
+export type PullOut = InboundOut & { tombstone?: Link; update?: { link: Link; expectedVersion?: string | undefined } };
 
 export interface PullEffects {
   messages: PullOut[];
@@ -133,8 +137,12 @@ async function record<O extends OutlookItem, D, P>(
   }
   try {
     const message = inboundFromDecision(app.kind.name, run.user.userId, d);
+    const version = d.link.link.outlookChangeKey || undefined;
     if (d.link.op === "tombstone") out.messages.push({ message, tombstone: d.link.link });
-    else out.messages.push({ message, version: d.link.link.outlookChangeKey || undefined });
+    else if (d.op === "UPDATE" && d.link.link.version !== undefined) {
+      out.messages.push({ message, version, update: { link: d.link.link } });
+      return;
+    } else out.messages.push({ message, version });
   } catch (error) {
     const e = error instanceof AppError ? error : undefined;
     run.log.error(`${noun} ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);

@@ -7,7 +7,8 @@ import type { OutlookItem } from "../../domain/sync/syncKind.js";
 import { sendInbound, type InboundOut } from "../sendInbound.js";
 import { scheduleDeleteConfirmation } from "./confirmOutlookDelete.js";
 import { claimTombstone } from "./linkArbiter.js";
-import { removeLink, saveLink } from "./links.js";
+import { isLinkRace, removeLink, saveLink } from "./links.js";
+import { recheckLinkedUpdates } from "./recheckLinkedUpdates.js";
 import {
   planPullRound,
   type PullEffects,
@@ -59,6 +60,16 @@ async function commitPull(
     messages.push({ message: out.message, version: out.version });
   }
   await sendInbound(deps, [...messages, ...extra.map((message) => ({ message }))]);
+  for (const out of effects.messages) {
+    if (!out.update) continue;
+    try {
+      await saveLink(deps, out.update.link, out.update.expectedVersion);
+    } catch (error) {
+      if (!isLinkRace(error)) throw error;
+      // The push side wrote the link after the recheck: its link stands; the next change is decided on it.
+      log.warn(`${noun} ${out.update.link.outlookId} of ${user.userId}: link changed while sending; kept as written`);
+    }
+  }
   for (const id of effects.orphanDeletes) await app.items.remove(id);
   for (const link of effects.overdueConfirmations) await scheduleDeleteConfirmation(deps, link, now, "overdue");
   for (const link of effects.linkSaves) {
@@ -85,7 +96,7 @@ export async function pullRound<O extends OutlookItem, D, P>(
   items: readonly unknown[],
   options: PullRoundOptions & { extra?: readonly InboundMessage[] } = {},
 ): Promise<PullEffects> {
-  const effects = await planPullRound(run, app, ctx, items, options);
+  const effects = await recheckLinkedUpdates(run, app, ctx, await planPullRound(run, app, ctx, items, options));
   await commitPull(run, app, effects, options.extra ?? []);
   return effects;
 }
