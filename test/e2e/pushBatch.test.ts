@@ -163,6 +163,31 @@ describe("push burst through $batch (erp-wins)", () => {
     expect(count(rig, "PATCH /users/{id}/events/{id}")).toBe(2);
   });
 
+  it("an item still throttled past the batch's wait: that message alone is rescheduled after its Retry-After", async () => {
+    const [y] = await seed(rig, ["TY"]);
+    rig.sim.injectFault({
+      method: "PATCH",
+      path: `/users/[^/]+/events/${regex(y!.id)}$`,
+      status: 429,
+      retryAfterSeconds: 120, // beyond what the batch runner waits in-process (30 s): no sleeping here
+      times: 1,
+    });
+    const update = appointment("UPDATE", "TY", 4, "ERP Y");
+    await send(rig, [update, appointment("CREATE", "NY", 5)]);
+    const result = await drainPushWorkerBatched(rig, 100);
+
+    expect(result.deliveries.map((d) => d.outcome)).toEqual(["completed", "completed"]);
+    expect(eventsFor(rig, "NY")).toHaveLength(1);
+    expect(eventsFor(rig, "TY").map((e) => e.subject)).toEqual([`Visit TY`]);
+    const copies = rig.bus
+      .queue(QUEUES.push)
+      .messages()
+      .filter((m) => m.state === "scheduled");
+    expect(copies.map((m) => [m.messageId, m.sessionId, (m.bodyJson as { hsaRef: string }).hsaRef])).toEqual([
+      [`${pushMessageId(update)}-r1`, USER, "TY"],
+    ]);
+  });
+
   it("a task burst for one user: creates + updates through $batch, every task written once and linked", async () => {
     const list = rig.sim.todoLists(MB).find((l) => l.displayName === "COINS")!;
     const refs = Array.from({ length: 12 }, (_, i) => `K${i}`);
