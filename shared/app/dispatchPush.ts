@@ -101,6 +101,12 @@ export async function dispatchPushBatch(
     const lanes = step.map((lane) => () => runLane(lane));
     await (deps.writes ? deps.writes.runAll(lanes) : Promise.all(lanes.map((run) => run())));
   }
+  if (deps.writes && bodies.length > 1) {
+    const { batches, batchedWrites, directWrites } = deps.writes.stats;
+    deps.log.log(
+      `push batch of ${bodies.length}: ${batchedWrites} Graph writes in ${batches} $batch calls, ${directWrites} direct`,
+    );
+  }
   const redeliver = outcomes.flatMap((o) => (o.status === "redeliver" ? [o.error] : []));
   if (redeliver.length) {
     const notRun = outcomes.filter((o) => o.status === "notRun").length;
