@@ -1,8 +1,9 @@
 // Scenario 1: a burst of ERP changes for one user (creates, then an update of each) through the real push worker
-// entry, Graph requests counted by the simulator: with $batch (ours) vs one request per change (baseline). The push
-// path does not use $batch yet (issue 15), so the scenario reports "not built yet" rather than a figure; the runner
-// below is what it will time once BATCHED_PUSH names the switch that turns batching off for the baseline.
-import { runPushWorker } from "../../functions/pushWorker.js";
+// entry, Graph HTTP requests counted by the simulator (a $batch counts once): ours = the session's messages in batches
+// as the host delivers them with cardinality many (their writes through $batch); baseline = the same code one message
+// per call, as cardinality one would (every write its own request).
+import { runPushWorker, runPushWorkerBatch } from "../../functions/pushWorker.js";
+import { WriteBatcher } from "../../shared/adapters/graph/writeBatcher.js";
 import { buildPushHandlers } from "../../shared/app/pushHandlers.js";
 import type { AppDeps } from "../../shared/app/appDeps.js";
 import type { BenchRig } from "../benchRig.js";
@@ -15,8 +16,8 @@ export interface BurstOptions {
   changes: number;
 }
 
-/** Whether the push path writes with $batch; false until it is built (then: the setting or flag that turns it off). */
-export const BATCHED_PUSH: { built: false } | { built: true; naive(deps: AppDeps): AppDeps } = { built: false };
+/** Messages per call of the batch entry (host.json extensions.serviceBus.maxMessageBatchSize). */
+export const BATCHED_PUSH = { batchSize: 100 };
 
 const TARGET_FEWER = 15;
 
@@ -42,41 +43,59 @@ export function burstMessages(userId: string, changes: number): Record<string, u
   return [...creates, ...updates];
 }
 
-/** Every message through runPushWorker in order (one session), as the host would deliver them. */
-export async function runBurst(rig: BenchRig, deps: AppDeps, userId: string, messages: Record<string, unknown>[]) {
+/**
+ * Every message in order (one session), as the host would deliver them: `batchSize` 1 → runPushWorker per message
+ * (cardinality one, direct writes); more → runPushWorkerBatch per chunk with the host's array metadata and a batcher.
+ */
+export async function runBurst(
+  rig: BenchRig,
+  deps: AppDeps,
+  userId: string,
+  messages: Record<string, unknown>[],
+  batchSize: number,
+) {
   rig.sim.resetCounters();
   const started = performance.now();
-  const handlers = buildPushHandlers(deps);
-  for (const [i, message] of messages.entries()) {
-    const context = queueInvocation("pushWorker", `burst-${Date.now()}-${i}`, userId);
-    await runPushWorker(message, context, { queue: QUEUES.push, handlers, rejected: deps.rejected });
+  const workerDeps = { queue: QUEUES.push, handlers: buildPushHandlers(deps), rejected: deps.rejected };
+  const run = `burst-${Date.now()}`;
+  for (let i = 0; i < messages.length; i += batchSize) {
+    const chunk = messages.slice(i, i + batchSize);
+    if (batchSize === 1) {
+      await runPushWorker(chunk[0], queueInvocation("pushWorker", `${run}-${i}`, userId), workerDeps);
+      continue;
+    }
+    const context = queueInvocation("pushWorker", `${run}-${i}`, userId);
+    context.triggerMetadata = {
+      messageIdArray: chunk.map((_, j) => `${run}-${i + j}`),
+      sessionIdArray: chunk.map(() => userId),
+      deliveryCountArray: chunk.map(() => 1),
+      enqueuedTimeUtcArray: chunk.map(() => new Date().toISOString()),
+    };
+    await runPushWorkerBatch(chunk, context, { ...workerDeps, writeBatcher: () => new WriteBatcher(deps.graph.http) });
   }
-  return { requests: rig.sim.counters().total, elapsedMs: performance.now() - started };
+  return { requests: rig.sim.counters().requests, elapsedMs: performance.now() - started };
 }
 
 export async function erpBurst(rig: BenchRig, options: BurstOptions): Promise<ScenarioResult> {
   const name = `1. ${options.changes} ERP changes for one user`;
-  if (!BATCHED_PUSH.built)
-    return {
-      name,
-      figures: [],
-      targets: [],
-      skipped: `not built yet: the push path does not write with $batch (target ≥ ${TARGET_FEWER}× fewer Graph requests)`,
-    };
   const user = { userId: "BENCHBURST", mailbox: "jsmith@contoso.test" };
-  await rig.deps.users.upsertUser({ ...user, syncAppointments: true, defaultCompany: "1" });
-  const baseline = await runBurst(
+  for (const userId of [user.userId, `${user.userId}2`]) {
+    await rig.deps.users.upsertUser({ ...user, userId, syncAppointments: true, defaultCompany: "1" });
+  }
+  const baseline = await runBurst(rig, rig.deps, user.userId, burstMessages(user.userId, options.changes), 1);
+  const ours = await runBurst(
     rig,
-    BATCHED_PUSH.naive(rig.deps),
-    user.userId,
-    burstMessages(user.userId, options.changes),
+    rig.deps,
+    `${user.userId}2`,
+    burstMessages(`${user.userId}2`, options.changes),
+    BATCHED_PUSH.batchSize,
   );
-  const ours = await runBurst(rig, rig.deps, `${user.userId}2`, burstMessages(`${user.userId}2`, options.changes));
   const fewer = baseline.requests / ours.requests;
   return {
     name,
     figures: [
       ["Graph requests: $batch / one per change", `${ours.requests} / ${baseline.requests}`],
+      ["messages per call: batched / baseline", `${BATCHED_PUSH.batchSize} / 1`],
       ["elapsed ms: $batch / one per change", `${Math.round(ours.elapsedMs)} / ${Math.round(baseline.elapsedMs)}`],
     ],
     comparisons: [

@@ -124,6 +124,7 @@ export async function startFunctionsHost(o: FunctionsHostOptions): Promise<Funct
           queue: resolveSetting(String(t.queueName), settings, `${fn.name}.queueName`),
           handler: fn.handler as (m: unknown, c: InvocationContext) => unknown,
           settings: hostJson.serviceBus,
+          cardinality: t.cardinality === "many" ? "many" : "one",
           autoComplete:
             typeof t.autoCompleteMessages === "boolean"
               ? t.autoCompleteMessages

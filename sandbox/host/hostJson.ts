@@ -7,6 +7,8 @@ export interface ServiceBusHostSettings {
   maxAutoLockRenewalDurationMs: number;
   sessionIdleTimeoutMs: number;
   autoCompleteMessages: boolean;
+  /** Most messages in one call of a trigger with cardinality "many" (the host's default 1000). */
+  maxMessageBatchSize?: number;
 }
 
 /** "hh:mm:ss" or "d.hh:mm:ss" → milliseconds. */
@@ -25,6 +27,7 @@ const serviceBus = z
     maxAutoLockRenewalDuration: z.string().default("00:05:00"),
     sessionIdleTimeout: z.string().optional(),
     autoCompleteMessages: z.boolean().default(true),
+    maxMessageBatchSize: z.number().int().positive().default(1000),
   })
   .loose();
 
@@ -49,6 +52,7 @@ export function readHostJson(path: string): { serviceBus: ServiceBusHostSettings
       // Unset: the SDK's default, the operation timeout (60 s).
       sessionIdleTimeoutMs: sb.sessionIdleTimeout ? timespanMs(sb.sessionIdleTimeout, "sessionIdleTimeout") : 60_000,
       autoCompleteMessages: sb.autoCompleteMessages,
+      maxMessageBatchSize: sb.maxMessageBatchSize,
     },
   };
 }

@@ -1,5 +1,5 @@
-// What the Functions host hands a Node function for a Service Bus message: the body (JSON-parsed when it is JSON)
-// and triggerMetadata (binding data names, camel-cased by the worker; DeliveryCount 1 on the first delivery).
+// What the Functions host hands a Node function for a Service Bus message, or a batch of them (cardinality many):
+// the body (JSON-parsed when it is JSON) and triggerMetadata (binding data names, camel-cased by the worker).
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
 
 export function hostBody(message: ServiceBusReceivedMessage): unknown {
@@ -29,4 +29,14 @@ export function hostTriggerMetadata(m: ServiceBusReceivedMessage): Record<string
     applicationProperties: m.applicationProperties ?? {},
     userProperties: m.applicationProperties ?? {},
   };
+}
+
+/**
+ * triggerMetadata of a batch invocation (cardinality "many"): each binding data name with "Array" appended, one
+ * element per message in the order of the bodies (as the Service Bus extension's binding data for several messages).
+ */
+export function hostBatchTriggerMetadata(messages: readonly ServiceBusReceivedMessage[]): Record<string, unknown[]> {
+  const singles = messages.map(hostTriggerMetadata);
+  const names = [...new Set(singles.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(names.map((name) => [`${name}Array`, singles.map((s) => s[name])]));
 }

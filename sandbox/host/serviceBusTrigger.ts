@@ -1,12 +1,13 @@
 // Runs a session-enabled Service Bus trigger as the Functions host does (host.json extensions.serviceBus): up to
 // maxConcurrentSessions sessions at once, messages of a session in order, lock renewal up to
-// maxAutoLockRenewalDuration, complete on return (autoCompleteMessages), abandon on throw (redelivery, then DLQ).
+// maxAutoLockRenewalDuration, one message per call or (cardinality "many") an array of what the session has, up to
+// maxMessageBatchSize; complete on return (autoCompleteMessages), abandon on throw (redelivery, then DLQ), all of a call.
 import { randomUUID } from "node:crypto";
 import type * as functions from "@azure/functions";
 import type { LogLevel } from "@azure/functions";
 import { functionsModule } from "./functionsModule.js";
 import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
-import { hostBody, hostTriggerMetadata } from "./serviceBusBinding.js";
+import { hostBatchTriggerMetadata, hostBody, hostTriggerMetadata } from "./serviceBusBinding.js";
 import type { ServiceBusHostSettings } from "./hostJson.js";
 
 export interface SessionTriggerOptions {
@@ -17,6 +18,8 @@ export interface SessionTriggerOptions {
   settings: ServiceBusHostSettings;
   /** The binding's autoCompleteMessages (overrides host.json's). */
   autoComplete: boolean;
+  /** The binding's cardinality (default "one"). */
+  cardinality?: "one" | "many";
   log: (level: LogLevel, text: string) => void;
   /** Called after each message is settled (for "what happened" counters). */
   onSettled?: (outcome: "completed" | "abandoned" | "lockLost") => void;
@@ -45,8 +48,12 @@ export function startSessionTrigger(o: SessionTriggerOptions): SessionTrigger {
   async function runSession(receiver: ServiceBusSessionReceiver): Promise<void> {
     let idleMs = 0;
     while (!stopping && idleMs < o.settings.sessionIdleTimeoutMs) {
-      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: RECEIVE_SLICE_MS });
-      if (!message) {
+      const many = o.cardinality === "many";
+      const messages = await receiver.receiveMessages(many ? (o.settings.maxMessageBatchSize ?? 1000) : 1, {
+        maxWaitTimeInMs: RECEIVE_SLICE_MS,
+      });
+      const [first] = messages;
+      if (!first) {
         idleMs += RECEIVE_SLICE_MS;
         continue;
       }
@@ -54,26 +61,28 @@ export function startSessionTrigger(o: SessionTriggerOptions): SessionTrigger {
       const context = new functionsModule.InvocationContext({
         invocationId: randomUUID(),
         functionName: o.functionName,
-        triggerMetadata: hostTriggerMetadata(message),
+        triggerMetadata: many ? hostBatchTriggerMetadata(messages) : hostTriggerMetadata(first),
         logHandler: (level, ...args) =>
           o.log(level, args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
       });
       let failure: unknown;
       try {
-        await o.handler(hostBody(message), context);
+        await o.handler(many ? messages.map(hostBody) : hostBody(first), context);
       } catch (error) {
         failure = error;
         o.log("error", `${o.functionName}: ${error instanceof Error ? error.message : String(error)} (abandoned)`);
       }
-      try {
-        if (failure !== undefined) await receiver.abandonMessage(message);
-        else if (o.autoComplete) await receiver.completeMessage(message);
-        o.onSettled?.(failure === undefined ? "completed" : "abandoned");
-      } catch (error) {
-        if (!isLockLost(error)) throw error;
-        o.log("warning", `${o.functionName}: lock lost before settling ${String(message.messageId)}: redelivery`);
-        o.onSettled?.("lockLost");
-        return;
+      for (const message of messages) {
+        try {
+          if (failure !== undefined) await receiver.abandonMessage(message);
+          else if (o.autoComplete) await receiver.completeMessage(message);
+          o.onSettled?.(failure === undefined ? "completed" : "abandoned");
+        } catch (error) {
+          if (!isLockLost(error)) throw error;
+          o.log("warning", `${o.functionName}: lock lost before settling ${String(message.messageId)}: redelivery`);
+          o.onSettled?.("lockLost");
+          return;
+        }
       }
     }
   }

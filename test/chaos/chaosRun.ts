@@ -48,6 +48,8 @@ export interface ChaosOptions {
    * (TASKPOLL) whenever the queues are quiet, the ERP answering CREATEs; checked like the events at the end.
    */
   tasks?: boolean;
+  /** The push worker as registered: a session's waiting messages per call, their writes through $batch. */
+  pushBatches?: boolean;
 }
 
 interface ErpTaskRecord {
@@ -97,6 +99,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     seed,
     users: USERS,
     ...(options.rule ? { rule: options.rule } : {}),
+    ...(options.pushBatches ? { pushBatches: true } : {}),
     sim: { notificationRetryBaseMs: 20 },
     // erp-wins defers an Outlook delete's DELETE to the ERP by this grace (an ERP change crossing it re-creates the
     // event instead); short here, since the chaos rig runs on the system clock and its settle waits for it.
@@ -560,6 +563,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const writes = rig.graphWrites();
     const inbound = rig.inbound().length;
     await settle();
+    if (options.pushBatches) {
+      // Pushes handled in a call together with others: the run must really have exercised the batch path.
+      counts["pushes delivered in a batch of several"] = rig.deliveries.filter((d) => (d.batchSize ?? 1) > 1).length;
+    }
     const result: ChaosResult = {
       seed: options.seed,
       ops: options.ops,
@@ -584,7 +591,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       !updatesForMissing.length &&
       result.erpItems === result.outlookItems &&
       result.quietGraphWrites === 0 &&
-      result.quietInbound === 0;
+      result.quietInbound === 0 &&
+      (!options.pushBatches || (counts["pushes delivered in a batch of several"] ?? 0) > 0);
     if (!result.ok) result.diagnostics = await diagnose();
     return result;
   } finally {

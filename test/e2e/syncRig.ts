@@ -2,7 +2,8 @@
 // harness (real entry points), checkpoints ("gates") to hold either worker at a chosen call, and readers for both sides.
 import type { InvocationContext } from "@azure/functions";
 import { runPullWorker } from "../../functions/pullWorker.js";
-import { runPushWorker } from "../../functions/pushWorker.js";
+import { runPushWorker, runPushWorkerBatch } from "../../functions/pushWorker.js";
+import { WriteBatcher } from "../../shared/adapters/graph/writeBatcher.js";
 import type { AppDeps } from "../../shared/app/appDeps.js";
 import { buildPullHandlers } from "../../shared/app/pullHandlers.js";
 import { buildPushHandlers } from "../../shared/app/pushHandlers.js";
@@ -110,7 +111,15 @@ export const erpKeyOf = (ev: { singleValueExtendedProperties?: { id: string; val
   ev.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === ERP_KEY_PROPERTY_ID.toLowerCase())?.value;
 
 export async function startSyncRig(
-  options: AppRigOptions & { rule?: ConflictRule; users?: { userId: string; mailbox: string }[] } = {},
+  options: AppRigOptions & {
+    rule?: ConflictRule;
+    users?: { userId: string; mailbox: string }[];
+    /**
+     * The push worker as registered (cardinality many: a session's waiting messages per call, their writes through
+     * $batch). The batched writes go through the app's Graph client directly, past the `push:graph.*` gates.
+     */
+    pushBatches?: boolean;
+  } = {},
 ): Promise<SyncRig> {
   const rig = await startAppRig({
     ...options,
@@ -143,7 +152,13 @@ export async function startSyncRig(
   const push = createDeliveryHarness({
     connectionString,
     queue: QUEUES.push,
-    handler: (m: unknown, c: InvocationContext) => runPushWorker(m, c, pushDeps),
+    ...(options.pushBatches
+      ? {
+          cardinality: "many" as const,
+          handler: (m: unknown, c: InvocationContext) =>
+            runPushWorkerBatch(m, c, { ...pushDeps, writeBatcher: () => new WriteBatcher(rig.deps.graph.http) }),
+        }
+      : { handler: (m: unknown, c: InvocationContext) => runPushWorker(m, c, pushDeps) }),
   });
   const pull = createDeliveryHarness({
     connectionString,

@@ -4,7 +4,7 @@
 import { describe, expect, inject, it, vi } from "vitest";
 import { ServiceBusClient } from "@azure/service-bus";
 import type { InvocationContext } from "@azure/functions";
-import { runPushWorker, type PushWorkerDeps } from "../../functions/pushWorker.js";
+import { runPushWorker, runPushWorkerBatch, type PushWorkerDeps } from "../../functions/pushWorker.js";
 import { createRejectedStore } from "../../shared/adapters/servicebus/rejectedStore.js";
 import type { RescheduleOptions, ReschedulePort } from "../../shared/app/dispatchMessage.js";
 import type { PushHandlers } from "../../shared/app/dispatchPush.js";
@@ -60,7 +60,7 @@ const sendRaw = (text: string, sessionId: string, messageId: string) =>
   bus.sender.send(QUEUE, text, { sessionId, messageId });
 
 describe("push worker", () => {
-  it("is registered on the push queue from settings, sessions on, one message per call, connection by setting name", () => {
+  it("is registered on the push queue from settings, sessions on, a session's batch per call, connection by setting name", () => {
     expect(registrations).toEqual([
       {
         name: "pushWorker",
@@ -68,7 +68,7 @@ describe("push worker", () => {
           connection: "SERVICEBUS_CONNECTION",
           queueName: "%PUSH_QUEUE%",
           isSessionsEnabled: true,
-          cardinality: "one",
+          cardinality: "many",
           handler: expect.any(Function),
         }),
       },
@@ -403,5 +403,93 @@ describe("push worker: Retry-After → a scheduled copy instead of an immediate 
     expect(bus.standIn.queue(QUEUE).duplicateCount() - duplicatesBefore).toBe(1);
     expect(inQueue("fl-1-r1")).toHaveLength(1);
     expect(h.logs.some((l) => l.level === "error" && l.text.includes("could not reschedule kind=task"))).toBe(true);
+  });
+
+  describe("a batch per call (cardinality many)", () => {
+    function batchHarness(handlers: PushHandlers) {
+      const deps: PushWorkerDeps = { queue: QUEUE, handlers, rejected, reschedule: bus.sender };
+      return createDeliveryHarness({
+        connectionString: bus.standIn.connectionString,
+        queue: QUEUE,
+        cardinality: "many",
+        maxBatchSize: 50,
+        handler: (messages: unknown, context: InvocationContext) => runPushWorkerBatch(messages, context, deps),
+      });
+    }
+    const sendAll = (messages: PushMessage[], prefix: string) =>
+      bus.sender.sendBatch(
+        QUEUE,
+        messages.map((m, i) => ({ body: m, sessionId: m.user, messageId: `${prefix}-${i}` })),
+      );
+
+    it("hands the session's messages to one call with their own delivery metadata; same key in order", async () => {
+      const sent = [
+        task("BATCH", 1),
+        task("BATCH", 2),
+        { ...task("BATCH", 1), op: "DELETE" as const, data: undefined },
+      ];
+      await sendAll(sent as PushMessage[], "bt");
+      const seen: string[] = [];
+      const h = batchHarness({
+        task: async (m, ctx) => void seen.push(`${m.op} ${m.hsaRef} ${ctx.delivery.messageId ?? "?"}`),
+      });
+      const r = await h.drain();
+      await h.stop();
+      expect(r).toMatchObject({ handled: 3, failed: 0 });
+      expect(r.deliveries.map((d) => d.batchSize)).toEqual([3, 3, 3]);
+      expect(seen.filter((s) => s.includes(" T1 "))).toEqual(["UPDATE T1 bt-0", "DELETE T1 bt-2"]);
+      expect(seen).toContain("UPDATE T2 bt-1");
+    });
+
+    it("a message needing redelivery: the others settle, its key's later message waits, the batch comes back whole", async () => {
+      const sent = [
+        task("REDEL", 1),
+        task("REDEL", 2),
+        { ...task("REDEL", 1), data: { ...task("REDEL", 1).data!, title: "later" } },
+      ];
+      await sendAll(sent as PushMessage[], "rd");
+      const calls: string[] = [];
+      let failOnce = true;
+      const h = batchHarness({
+        task: async (m, ctx) => {
+          calls.push(`${m.hsaRef}:${m.data?.title ?? ""}:${ctx.delivery.deliveryCount ?? "?"}`);
+          if (m.hsaRef === "T1" && failOnce) {
+            failOnce = false;
+            throw new TransientError("graph.503", "Graph is unavailable");
+          }
+        },
+      });
+      const r = await h.drain();
+      await h.stop();
+      // 1st call: T1 fails, T2 handled, T1 "later" not run; the whole batch is abandoned; 2nd call: all three.
+      expect(calls.filter((c) => c.endsWith(":1")).sort()).toEqual(["T1:task 1:1", "T2:task 2:1"]);
+      expect(calls.filter((c) => c.endsWith(":2"))).toEqual(
+        expect.arrayContaining(["T1:task 1:2", "T1:later:2", "T2:task 2:2"]),
+      );
+      expect(calls.indexOf("T1:task 1:2")).toBeLessThan(calls.indexOf("T1:later:2"));
+      expect(r.deliveries.map((d) => d.outcome)).toEqual([
+        "abandoned",
+        "abandoned",
+        "abandoned",
+        "completed",
+        "completed",
+        "completed",
+      ]);
+      expect(h.logs.some((l) => l.text.includes("push batch of 3: 1 need redelivery, 1 not run"))).toBe(true);
+    });
+
+    it("an invalid message in a batch is set aside on its own; the rest are handled", async () => {
+      await bus.sender.sendBatch(QUEUE, [
+        { body: { kind: "task", user: "BADB" }, sessionId: "BADB", messageId: "bb-0" },
+        { body: task("BADB", 1), sessionId: "BADB", messageId: "bb-1" },
+      ]);
+      let handled = 0;
+      const h = batchHarness({ task: async () => void handled++ });
+      const r = await h.drain();
+      await h.stop();
+      expect(r).toMatchObject({ handled: 2, failed: 0 });
+      expect(handled).toBe(1);
+      expect((await rejected.get(QUEUE, "bb-0"))?.code).toBe("invalid-message");
+    });
   });
 });

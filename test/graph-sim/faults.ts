@@ -29,7 +29,10 @@ interface ActiveFault extends FaultSpec {
 }
 
 export interface Counters {
+  /** Graph calls, $batch items included. */
   total: number;
+  /** HTTP requests received: a $batch counts once, its items not. */
+  requests: number;
   byMailbox: Record<string, number>;
   byEndpoint: Record<string, number>;
   maxConcurrentByMailbox: Record<string, number>;
@@ -58,7 +61,7 @@ export class Faults {
   private list: ActiveFault[] = [];
   concurrencyLimit = 4;
   private inflight = new Map<string, number>();
-  c: Counters = { total: 0, byMailbox: {}, byEndpoint: {}, maxConcurrentByMailbox: {}, throttled: 0 };
+  c: Counters = { total: 0, requests: 0, byMailbox: {}, byEndpoint: {}, maxConcurrentByMailbox: {}, throttled: 0 };
 
   /** Requests held by a `hold` fault, per hold name, each waiting for its release. */
   private readonly held = new Map<string, (() => void)[]>();
@@ -105,15 +108,16 @@ export class Faults {
   }
 
   resetCounters(): void {
-    this.c = { total: 0, byMailbox: {}, byEndpoint: {}, maxConcurrentByMailbox: {}, throttled: 0 };
+    this.c = { total: 0, requests: 0, byMailbox: {}, byEndpoint: {}, maxConcurrentByMailbox: {}, throttled: 0 };
   }
 
   snapshot(): Counters {
     return structuredClone(this.c);
   }
 
-  count(endpoint: string, mailboxId: string | undefined): void {
+  count(endpoint: string, mailboxId: string | undefined, inBatch = false): void {
     this.c.total++;
+    if (!inBatch) this.c.requests++;
     this.c.byEndpoint[endpoint] = (this.c.byEndpoint[endpoint] ?? 0) + 1;
     if (mailboxId) this.c.byMailbox[mailboxId] = (this.c.byMailbox[mailboxId] ?? 0) + 1;
   }

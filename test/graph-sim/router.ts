@@ -102,11 +102,11 @@ export async function handleGraph(core: SimCore, req: SimRequest): Promise<SimRe
     if (!req.principal) req.principal = core.identity.authenticate(req.headers["authorization"]);
     mb = peekMailbox(req.path, req.principal, core.store);
   } catch (e) {
-    core.faults.count(endpointKey(req.method, req.path), undefined);
+    core.faults.count(endpointKey(req.method, req.path), undefined, req.inBatch);
     if (e instanceof GraphError) return withBase(errorResponse(req, e));
     throw e;
   }
-  core.faults.count(endpointKey(req.method, req.path), mb?.id);
+  core.faults.count(endpointKey(req.method, req.path), mb?.id, req.inBatch);
   let entered = false;
   try {
     if (mb) {

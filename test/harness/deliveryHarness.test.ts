@@ -7,6 +7,44 @@ import { useAppServiceBus } from "./useAppServiceBus.js";
 const bus = useAppServiceBus();
 
 describe("delivery harness", () => {
+  it("with cardinality many: one call per session batch (up to maxBatchSize), array metadata, all abandoned on throw", async () => {
+    for (let n = 1; n <= 5; n++) {
+      await bus.sender.send(
+        "erp-inbound",
+        { n },
+        { sessionId: "UB", messageId: `b-${n}`, applicationProperties: { n } },
+      );
+    }
+    const calls: { bodies: unknown; meta: Record<string, unknown> }[] = [];
+    const harness = createDeliveryHarness({
+      connectionString: bus.standIn.connectionString,
+      queue: "erp-inbound",
+      cardinality: "many",
+      maxBatchSize: 3,
+      handler: async (bodies: unknown, ctx: InvocationContext) => {
+        calls.push({ bodies, meta: ctx.triggerMetadata ?? {} });
+        if (calls.length === 1) throw new Error("the first batch fails");
+      },
+    });
+    const r = await harness.drain();
+    await harness.stop();
+    // 1st call: 1-3 fail (all three abandoned); 2nd: 1-3 again (DeliveryCount 2); 3rd: the remaining 4-5.
+    expect(calls.map((c) => c.bodies)).toEqual([
+      [{ n: 1 }, { n: 2 }, { n: 3 }],
+      [{ n: 1 }, { n: 2 }, { n: 3 }],
+      [{ n: 4 }, { n: 5 }],
+    ]);
+    expect(calls[0]?.meta).toMatchObject({
+      messageIdArray: ["b-1", "b-2", "b-3"],
+      sessionIdArray: ["UB", "UB", "UB"],
+      deliveryCountArray: [1, 1, 1],
+      applicationPropertiesArray: [{ n: 1 }, { n: 2 }, { n: 3 }],
+    });
+    expect(calls[1]?.meta.deliveryCountArray).toEqual([2, 2, 2]);
+    expect(r).toMatchObject({ handled: 5, failed: 3 });
+    expect(bus.standIn.queue("erp-inbound").activeCount()).toBe(0);
+  });
+
   it("hands the host's body and triggerMetadata to the handler and completes on success", async () => {
     await bus.sender.send("erp-inbound", { hello: "world" }, { sessionId: "U1", messageId: "h-1" });
     await bus.sender.send("erp-inbound", "plain text, not JSON", { sessionId: "U1", messageId: "h-2" });

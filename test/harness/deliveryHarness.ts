@@ -1,9 +1,15 @@
 // Test harness doing what the Functions host does for a session-enabled Service Bus trigger, with the real
-// @azure/service-bus client: accept a session, receive in order, call the handler, complete on success, abandon on throw.
+// @azure/service-bus client: accept a session, receive in order, call the handler (one message, or with cardinality
+// "many" an array of what the session has, up to the batch size), complete on success, abandon on throw.
 import { randomUUID } from "node:crypto";
 import { InvocationContext, type LogLevel } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
-import { hostBody, hostDeliveryCount, hostTriggerMetadata } from "../../sandbox/host/serviceBusBinding.js";
+import {
+  hostBatchTriggerMetadata,
+  hostBody,
+  hostDeliveryCount,
+  hostTriggerMetadata,
+} from "../../sandbox/host/serviceBusBinding.js";
 import {
   standInFor,
   startServiceBusStandIn,
@@ -20,6 +26,14 @@ export interface DeliveryHarnessOptions {
   handler: TriggerHandler;
   /** Sessions processed at the same time (host.json extensions.serviceBus.maxConcurrentSessions; default 8). */
   maxConcurrentSessions?: number;
+  /**
+   * The registration's cardinality (default "one"). "many": the handler gets an array of the session's available
+   * messages (up to `maxBatchSize`) and array metadata (messageIdArray …); all are completed on return, all abandoned
+   * on a throw.
+   */
+  cardinality?: "one" | "many";
+  /** host.json extensions.serviceBus.maxMessageBatchSize (default 1000, the host's). */
+  maxBatchSize?: number;
   functionName?: string;
   /**
    * The stand-in broker behind `connectionString`, whose queue counts tell the drain when it is done; default: the
@@ -37,6 +51,8 @@ export interface Delivery {
   /** "lockLost": the lock expired before settlement (as on the host, the broker redelivers the message later). */
   outcome: "completed" | "abandoned" | "lockLost";
   error?: unknown;
+  /** With cardinality "many": how many messages the call carried. */
+  batchSize?: number;
 }
 
 export interface LogLine {
@@ -74,7 +90,7 @@ export interface DeliveryHarness {
 }
 
 // What the host hands the function for a message: one definition, shared with the sandbox's local host.
-export { hostBody, hostDeliveryCount, hostTriggerMetadata };
+export { hostBatchTriggerMetadata, hostBody, hostDeliveryCount, hostTriggerMetadata };
 
 const isLockLost = (error: unknown) => {
   const code = (error as { code?: string }).code;
@@ -104,49 +120,57 @@ export function createDeliveryHarness(options: DeliveryHarnessOptions): Delivery
     return standIn.queue(options.queue);
   };
 
-  /** Processes the session's messages one by one while it has one available; returns when it has none. */
+  /** Processes the session's messages (one per call, or batches) while it has one available; returns when it has none. */
   async function runSession(receiver: ServiceBusSessionReceiver, q: QueueView, result: DrainResult) {
+    const many = options.cardinality === "many";
+    const max = many ? (options.maxBatchSize ?? 1000) : 1;
     while (q.availableCount(receiver.sessionId) > 0) {
-      // A message is there for this session: the wait below is a hang guard, never what ends the session.
-      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: RECEIVE_GUARD_MS });
-      if (!message) return;
-      const body = hostBody(message);
+      // Messages are there for this session: the wait below is a hang guard, never what ends the session.
+      const want = Math.max(1, Math.min(max, q.availableCount(receiver.sessionId)));
+      const messages = await receiver.receiveMessages(want, { maxWaitTimeInMs: RECEIVE_GUARD_MS });
+      const [first] = messages;
+      if (!first) return;
+      const bodies = messages.map(hostBody);
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName,
-        triggerMetadata: hostTriggerMetadata(message),
+        triggerMetadata: many ? hostBatchTriggerMetadata(messages) : hostTriggerMetadata(first),
         logHandler: (level, ...args) => logs.push({ level, text: args.map(String).join(" ") }),
       });
-      const delivery: Delivery = {
+      const deliveries: Delivery[] = messages.map((message, i) => ({
         messageId: message.messageId === undefined ? undefined : String(message.messageId),
         sessionId: message.sessionId,
         deliveryCount: hostDeliveryCount(message),
-        body,
+        body: bodies[i],
         outcome: "completed",
-      };
-      result.deliveries.push(delivery);
+        ...(many ? { batchSize: messages.length } : {}),
+      }));
+      result.deliveries.push(...deliveries);
       let failure: unknown;
       try {
-        await options.handler(body, context);
+        await options.handler(many ? bodies : bodies[0], context);
       } catch (error) {
         failure = error;
       }
-      try {
-        if (failure === undefined) await receiver.completeMessage(message);
-        else await receiver.abandonMessage(message);
-      } catch (error) {
-        // Like the host: a settlement that finds the lock gone is logged; the broker redelivers the message.
-        if (!isLockLost(error)) throw error;
-        delivery.outcome = "lockLost";
-        logs.push({ level: "warning", text: `lock lost before settling ${delivery.messageId ?? "?"}: redelivery` });
-        return;
-      }
-      if (failure === undefined) {
-        result.handled++;
-      } else {
-        delivery.outcome = "abandoned";
-        delivery.error = failure;
-        result.failed++;
+      for (const [i, message] of messages.entries()) {
+        const delivery = deliveries[i] as Delivery;
+        try {
+          if (failure === undefined) await receiver.completeMessage(message);
+          else await receiver.abandonMessage(message);
+        } catch (error) {
+          // Like the host: a settlement that finds the lock gone is logged; the broker redelivers the message.
+          if (!isLockLost(error)) throw error;
+          delivery.outcome = "lockLost";
+          logs.push({ level: "warning", text: `lock lost before settling ${delivery.messageId ?? "?"}: redelivery` });
+          return;
+        }
+        if (failure === undefined) {
+          result.handled++;
+        } else {
+          delivery.outcome = "abandoned";
+          delivery.error = failure;
+          result.failed++;
+        }
       }
     }
   }

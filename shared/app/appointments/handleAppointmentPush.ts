@@ -12,7 +12,8 @@ import type { ErpAppointment, OutlookEvent } from "../../domain/appointments/typ
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
-import type { HandlerContext } from "../dispatchMessage.js";
+import type { PushContext } from "../dispatchPush.js";
+import type { WriteBatcher } from "../../adapters/graph/writeBatcher.js";
 import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
@@ -61,14 +62,19 @@ export function appointmentPushKindIn(
   };
 }
 
-/** The user's calendar as the shared push writes it. */
-export function eventGateway(deps: AppDeps, user: UserSettings): ItemGateway<GraphEvent, GraphEventBody> {
+/** The user's calendar as the shared push writes it; with `writes` its writes join the invocation's $batch. */
+export function eventGateway(
+  deps: AppDeps,
+  user: UserSettings,
+  writes?: WriteBatcher,
+): ItemGateway<GraphEvent, GraphEventBody> {
   const mailbox = user.mailbox;
+  const writer = writes ? writes.gateway() : deps.graph;
   return {
-    create: (body) => deps.graph.createEvent(mailbox, { ...body }),
-    update: (id, body, ifMatch) => deps.graph.updateEvent(mailbox, id, { ...body }, ifMatch ? { ifMatch } : {}),
+    create: (body) => writer.createEvent(mailbox, { ...body }),
+    update: (id, body, ifMatch) => writer.updateEvent(mailbox, id, { ...body }, ifMatch ? { ifMatch } : {}),
     get: (id) => deps.graph.getEvent(mailbox, id, { extendedPropertyId: ERP_KEY_PROPERTY_ID }),
-    remove: (id) => deps.graph.deleteEvent(mailbox, id),
+    remove: (id) => writer.deleteEvent(mailbox, id),
   };
 }
 
@@ -81,17 +87,16 @@ export function eventGateway(deps: AppDeps, user: UserSettings): ItemGateway<Gra
  * appointment linked to an occurrence of a series is written to that occurrence's id: Graph makes it an exception and
  * leaves the series and its other occurrences alone.
  */
-export async function handleAppointmentPush(
-  deps: AppDeps,
-  message: AppointmentPush,
-  hctx: HandlerContext,
-): Promise<void> {
+export async function handleAppointmentPush(deps: AppDeps, message: AppointmentPush, hctx: PushContext): Promise<void> {
   const user = await loadAppointmentUser(deps, message.user);
   const window = currentWindow(deps, deps.now());
   const appointment = message.op === "DELETE" ? undefined : await toErpAppointment(deps, message);
   const writes = appointment !== undefined && user.syncAppointments;
-  const kind = writes ? appointmentPushKindIn(await mailboxWriteZone(deps, user, hctx.log)) : appointmentPushKind;
-  await pushItem(deps, user, hctx.log, window, kind, eventGateway(deps, user), {
+  const zone = () => mailboxWriteZone(deps, user, hctx.log);
+  // In a batch every handler of the user needs the zone: one read for all of them.
+  const writeZone = () => (hctx.writes ? hctx.writes.once(`zone|${user.userId}`, zone) : zone());
+  const kind = writes ? appointmentPushKindIn(await writeZone()) : appointmentPushKind;
+  await pushItem(deps, user, hctx.log, window, kind, eventGateway(deps, user, hctx.writes), {
     op: message.op,
     kco: message.kco,
     hsaRef: message.hsaRef,

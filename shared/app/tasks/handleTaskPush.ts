@@ -10,7 +10,8 @@ import type { ErpTask, OutlookTask } from "../../domain/tasks/types.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
-import type { HandlerContext } from "../dispatchMessage.js";
+import type { PushContext } from "../dispatchPush.js";
+import type { WriteBatcher } from "../../adapters/graph/writeBatcher.js";
 import { currentWindow } from "../sync/currentWindow.js";
 import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { loadUser } from "../sync/loadUser.js";
@@ -59,23 +60,35 @@ export const taskPushKind: PushKindOf<ErpTask, OutlookTask, TodoTask, GraphTaskB
     }),
 };
 
-/** The user's task list as the shared push writes it; the list is looked up (by name) at the first call only. */
-export function taskGateway(deps: AppDeps, user: UserSettings): ItemGateway<TodoTask, GraphTaskBody> {
+/**
+ * The user's task list as the shared push writes it; the list is looked up (by name) at the first call only. With
+ * `writes` its writes join the invocation's $batch.
+ */
+export function taskGateway(
+  deps: AppDeps,
+  user: UserSettings,
+  writes?: WriteBatcher,
+): ItemGateway<TodoTask, GraphTaskBody> {
   const mailbox = user.mailbox;
+  const writer = writes ? writes.gateway() : deps.graph;
   let listId: Promise<string> | undefined;
-  const list = () => (listId ??= findTaskList(deps, user).then((l) => l.id));
+  const find = () => findTaskList(deps, user).then((l) => l.id);
+  // In a batch every handler of the user looks the list up: one lookup for all of them.
+  const list = () => (listId ??= writes ? writes.once(`taskList|${user.userId}`, find) : find());
   const patchOf = (body: GraphTaskBody): Record<string, unknown> => {
     const { linkedResources: _created, ...patch } = body;
     return patch;
   };
   return {
-    create: async (body) => deps.graph.createTask(mailbox, await list(), { ...body }),
+    create: async (body) => writer.createTask(mailbox, await list(), { ...body }),
     update: async (id, body, ifMatch) =>
-      deps.graph.updateTask(mailbox, await list(), id, patchOf(body), ifMatch ? { ifMatch } : {}),
+      writer.updateTask(mailbox, await list(), id, patchOf(body), ifMatch ? { ifMatch } : {}),
     get: async (id) => deps.graph.getTask(mailbox, await list(), id),
-    remove: async (id) => deps.graph.deleteTask(mailbox, await list(), id),
+    remove: async (id) => writer.deleteTask(mailbox, await list(), id),
     async findWritten(kco, hsaRef) {
-      const tasks = await deps.graph.listTasks(mailbox, await list());
+      const read = async () => deps.graph.listTasks(mailbox, await list());
+      // In a batch one read of the list serves every create (their keys differ; a same-key later one has a link).
+      const tasks = await (writes ? writes.once(`tasks|${user.userId}`, read) : read());
       return tasks.find((t) => {
         const key = erpKeyOfLinkedResources(t.linkedResources ?? []);
         return key !== null && key.kco === kco && key.hsaRef === hsaRef;
@@ -91,16 +104,24 @@ export function taskGateway(deps: AppDeps, user: UserSettings): ItemGateway<Todo
  * attempt wrote, by our linkedResource: To Do has no transactionId), UPDATE (If-Match on the task's ETag; 412 → read
  * fresh → drift with CONFLICT_RULE), DELETE (404 = already gone). Every write records the link.
  */
-export async function handleTaskPush(deps: AppDeps, message: TaskPush, hctx: HandlerContext): Promise<void> {
+export async function handleTaskPush(deps: AppDeps, message: TaskPush, hctx: PushContext): Promise<void> {
   const user = await loadUser(deps, message.user);
   const task = message.op === "DELETE" ? undefined : await toErpTask(deps, message);
-  await pushItem(deps, user, hctx.log, currentWindow(deps, deps.now()), taskPushKind, taskGateway(deps, user), {
-    op: message.op,
-    kco: message.kco,
-    hsaRef: message.hsaRef,
-    outlookId: message.outlookId,
-    item: task,
-  });
+  await pushItem(
+    deps,
+    user,
+    hctx.log,
+    currentWindow(deps, deps.now()),
+    taskPushKind,
+    taskGateway(deps, user, hctx.writes),
+    {
+      op: message.op,
+      kco: message.kco,
+      hsaRef: message.hsaRef,
+      outlookId: message.outlookId,
+      item: task,
+    },
+  );
 }
 
 export { etagOf };

@@ -11,9 +11,16 @@ let client: ServiceBusClient;
 let trigger: SessionTrigger | undefined;
 const seen: { body: unknown; sessionId: unknown; deliveryCount: unknown }[] = [];
 let failFirst = true;
+let batchTrigger: SessionTrigger | undefined;
+const batches: { bodies: unknown; meta: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
-  bus = await startServiceBusStandIn({ queues: [{ name: "q", requiresSession: true, maxDeliveryCount: 5 }] });
+  bus = await startServiceBusStandIn({
+    queues: [
+      { name: "q", requiresSession: true, maxDeliveryCount: 5 },
+      { name: "qb", requiresSession: true, maxDeliveryCount: 5 },
+    ],
+  });
   client = new ServiceBusClient(bus.connectionString);
   trigger = startSessionTrigger({
     functionName: "f",
@@ -42,6 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await batchTrigger?.stop();
   await trigger?.stop();
   await client?.close();
   await bus?.stop();
@@ -68,6 +76,38 @@ describe("startSessionTrigger", () => {
     await waitFor(() => seen.filter((s) => s.body === "boom").length === 2, "redelivery");
     expect(seen.filter((s) => s.body === "boom").map((s) => s.deliveryCount)).toEqual([1, 2]);
     await waitFor(() => bus.queue("q").activeCount() === 0, "completed");
+    await sender.close();
+  });
+
+  it("with cardinality many: a session's waiting messages in one call, bodies and metadata as arrays; abandoned together", async () => {
+    batchTrigger = startSessionTrigger({
+      functionName: "fb",
+      connectionString: bus.connectionString,
+      queue: "qb",
+      autoComplete: true,
+      cardinality: "many",
+      settings: {
+        maxConcurrentSessions: 1,
+        maxAutoLockRenewalDurationMs: 60_000,
+        sessionIdleTimeoutMs: 30_000,
+        autoCompleteMessages: true,
+        maxMessageBatchSize: 10,
+      },
+      log: () => undefined,
+      handler: async (bodies, context) => {
+        batches.push({ bodies, meta: context.triggerMetadata ?? {} });
+        if (batches.length === 1) throw new Error("first batch fails");
+      },
+    });
+    const sender = client.createSender("qb");
+    // Sent in one call before the trigger can take the session: they wait together.
+    await sender.sendMessages([1, 2, 3].map((n) => ({ body: Buffer.from(`{"n":${n}}`), sessionId: "S" })));
+    await waitFor(() => bus.queue("qb").activeCount() === 0 && batches.length >= 2, "batch handled after redelivery");
+    expect(batches[0]!.bodies).toEqual(expect.arrayContaining([{ n: 1 }]));
+    expect(batches.flatMap((b) => b.bodies as unknown[]).filter((x) => (x as { n: number }).n === 1)).toHaveLength(2);
+    expect(Array.isArray(batches[0]!.meta.messageIdArray)).toBe(true);
+    expect(batches[0]!.meta.sessionIdArray).toEqual((batches[0]!.bodies as unknown[]).map(() => "S"));
+    expect(batches[1]!.meta.deliveryCountArray).toEqual((batches[1]!.bodies as unknown[]).map(() => 2));
     await sender.close();
   });
 });
