@@ -79,6 +79,8 @@ export async function startFrontDoor(routes: FrontDoorRoute[]): Promise<FrontDoo
       }
     })();
   });
+  // A client's idle keep-alive socket is not closed under it while it sends (ECONNRESET, a POST lost in transit).
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

@@ -1,8 +1,10 @@
 // Open-loop HTTP load generator of the webhook scenario, in a process of its own so that sending does not compete with
 // the handler for the bench process's event loop: each POST leaves at its scheduled time whether or not earlier ones
 // were answered; latency counts from the scheduled time. Run as a child: argv[2] = JSON file { url, rate, bodies },
-// one JSON line of results on stdout. `sustained` can also run in-process.
+// one JSON line of results on stdout. `sustained` can also run in-process. It sends with node:http over a keep-alive
+// agent (fewer CPU cycles per POST than fetch), the bodies built once as Buffers before the clock starts.
 import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { relative } from "node:path";
 import { runJsonChild } from "./jsonChild.js";
 import { summarize, type LatencySummary } from "./stats.js";
@@ -27,8 +29,33 @@ export interface Run {
   elapsedMs: number;
 }
 
+/** One POST over `agent`: resolves with the status once the whole answer is read, rejects with the socket's error. */
+function post(agent: Agent, url: URL, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": body.length },
+      },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve(res.statusCode ?? 0));
+        res.once("error", reject);
+      },
+    );
+    req.once("error", reject);
+    req.end(body);
+  });
+}
+
 /** Sends `posts` (bodies) on a fixed schedule that yields `rate` items per second; latency from the scheduled time. */
 export async function sustained(url: string, bodies: PostBody[], rate: number): Promise<Run> {
+  const target = new URL(url);
+  // Idle sockets are closed by us well before the front door's keep-alive timeout, never raced by a new POST.
+  const agent = new Agent({ keepAlive: true, timeout: 2_000 });
+  const payloads = bodies.map((b) => Buffer.from(b.body));
   const samples: number[] = [];
   const statuses = new Map<number, number>();
   const failures = new Map<string, number>();
@@ -47,19 +74,18 @@ export async function sustained(url: string, bodies: PostBody[], rate: number): 
       const now = performance.now() - started;
       while (next < bodies.length && schedule[next]! <= now) {
         const due = started + schedule[next]!;
-        const { body } = bodies[next++]!;
+        const body = payloads[next++]!;
         maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
         pending.push(
-          fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })
-            .then(async (res) => {
-              await res.arrayBuffer();
+          post(agent, target, body)
+            .then((status) => {
               samples.push(performance.now() - due);
-              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+              statuses.set(status, (statuses.get(status) ?? 0) + 1);
             })
             .catch((error: unknown) => {
               statuses.set(0, (statuses.get(0) ?? 0) + 1);
-              const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-              const why = cause?.code ?? cause?.message ?? String(error);
+              const e = error as { code?: string; message?: string };
+              const why = e.code ?? e.message ?? String(error);
               failures.set(why, (failures.get(why) ?? 0) + 1);
             }),
         );
@@ -70,6 +96,7 @@ export async function sustained(url: string, bodies: PostBody[], rate: number): 
     tick();
   });
   await Promise.all(pending);
+  agent.destroy();
   return {
     latency: summarize(samples),
     posts: bodies.length,

@@ -21,6 +21,9 @@ export interface NightlyWorkerOutput {
   peakRss: number;
   /** RSS once the app's dependencies are built, before the first RESYNC. */
   rssBefore: number;
+  /** Largest V8 heap reserved (heapTotal) and largest memory outside it (external incl. Buffers), sampled every 20 ms. */
+  peakHeapTotal: number;
+  peakExternal: number;
   /** Heap in use after a full collection, before the first RESYNC and after the last (what the run retains). */
   heapBefore: number;
   heapAfter: number;
@@ -52,6 +55,13 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 gc();
 const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = process.memoryUsage().rss;
+let peakHeapTotal = 0;
+let peakExternal = 0;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakHeapTotal = Math.max(peakHeapTotal, m.heapTotal);
+  peakExternal = Math.max(peakExternal, m.external);
+}, 20);
 const started = performance.now();
 let next = 0;
 await Promise.all(
@@ -60,12 +70,15 @@ await Promise.all(
   }),
 );
 const elapsedMs = performance.now() - started;
+clearInterval(sampler);
 gc();
 const output: NightlyWorkerOutput = {
   elapsedMs,
   heapBefore,
   heapAfter: process.memoryUsage().heapUsed,
   peakRss: process.resourceUsage().maxRSS * 1024,
+  peakHeapTotal,
+  peakExternal,
   rssBefore,
   outcomes,
   failed,

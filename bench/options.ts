@@ -38,7 +38,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .filter(Boolean);
   const unknown = only.filter((k) => !(SCENARIO_KEYS as readonly string[]).includes(k));
   if (unknown.length) throw new Error(`bench: --only knows ${SCENARIO_KEYS.join(", ")} (not ${unknown.join(", ")})`);
-  const users = (value(argv, "users") ?? (quick ? "3,30" : "5,50")).split(",").map(Number);
+  const users = (value(argv, "users") ?? (quick ? "3,30" : "10,100")).split(",").map(Number);
   if (users.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error("bench: --users takes whole numbers, e.g. 100,1000");
   return {

@@ -1,9 +1,16 @@
 // HTTP (function key) DELETE manage/users/{user}/subscription[?kind=events|todoTasks]: remove in Graph and the table.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
-import { deleteSubscriptions } from "../shared/app/admin/deleteSubscriptions.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The use case, its input schemas and its outcome mapping load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/deleteSubscriptions.js"),
+  ]),
+);
 
 export const adminDeleteSubscriptionRoute = {
   name: "manageUserSubscriptionDelete",
@@ -16,6 +23,11 @@ export async function runAdminDeleteSubscription(
   context: InvocationContext,
   deps: Pick<AppDeps, "users" | "subscriptions" | "graph">,
 ): Promise<HttpResponseInit> {
+  const [
+    { failureResponse, toResponse, unexpectedResponse },
+    { adminUserParams, parseAdminInput, subscriptionKindQuery },
+    { deleteSubscriptions },
+  ] = await parts();
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   const query = parseAdminInput(subscriptionKindQuery, Object.fromEntries(request.query.entries()));

@@ -2,25 +2,41 @@
 // Authentication and ADMIN_PAGE_ROLES (see shared/app/adminPage/pageAccess.ts).
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
-import { getUserStatus } from "../shared/app/admin/getUserStatus.js";
-import { listUserRows } from "../shared/app/adminPage/listUserRows.js";
-import { htmlResponse, pageAccessFor, pageBase, refusal } from "../shared/app/adminPage/pageRequest.js";
-import { renderRejectedPage } from "../shared/app/adminPage/renderRejectedPage.js";
-import { renderUserPage } from "../shared/app/adminPage/renderUserPage.js";
-import { renderUsersPage } from "../shared/app/adminPage/renderUsersPage.js";
-import { signInUrlFor } from "../shared/app/auth/signInUrl.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The page's use cases and renderers load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/getUserStatus.js"),
+    import("../shared/app/adminPage/listUserRows.js"),
+    import("../shared/app/adminPage/pageRequest.js"),
+    import("../shared/app/adminPage/renderRejectedPage.js"),
+    import("../shared/app/adminPage/renderUserPage.js"),
+    import("../shared/app/adminPage/renderUsersPage.js"),
+    import("../shared/app/auth/signInUrl.js"),
+  ]),
+);
 
 export const adminPageRoute = { name: "adminPage", methods: ["GET"], route: "manage/page/{*view}" } as const;
-
-const text = (status: number, message: string) =>
-  htmlResponse(status, `<!doctype html><p>${message.replace(/[&<>]/g, "")}</p>`);
 
 export async function runAdminPage(
   request: HttpRequest,
   context: InvocationContext,
   deps: Pick<AppDeps, "config" | "now" | "users" | "subscriptions" | "rejected" | "signIn" | "taskLists">,
 ): Promise<HttpResponseInit> {
+  const [
+    { adminUserParams, parseAdminInput },
+    { getUserStatus },
+    { listUserRows },
+    { htmlResponse, pageAccessFor, pageBase, refusal },
+    { renderRejectedPage },
+    { renderUserPage },
+    { renderUsersPage },
+    { signInUrlFor },
+  ] = await parts();
+  const text = (status: number, message: string) =>
+    htmlResponse(status, `<!doctype html><p>${message.replace(/[&<>]/g, "")}</p>`);
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, true);
   const base = pageBase(request.url);

@@ -1,16 +1,22 @@
 // HTTP POST manage/page/users/{user}/{action} (save | refresh | delete | profile) and manage/page/rejected/replay:
 // what the admin page's buttons do, with the same access check as the page and the admin use cases behind them.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import * as z from "zod";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
-import { deleteSubscriptions } from "../shared/app/admin/deleteSubscriptions.js";
-import { profileTest } from "../shared/app/admin/profileTest.js";
-import { refreshUser } from "../shared/app/admin/refreshUser.js";
-import { replayRejected } from "../shared/app/admin/replayRejected.js";
-import { pageAccessFor, refusal } from "../shared/app/adminPage/pageRequest.js";
-import { saveSwitches } from "../shared/app/adminPage/saveSwitches.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The admin use cases, the input schemas and the page's access check load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/deleteSubscriptions.js"),
+    import("../shared/app/admin/profileTest.js"),
+    import("../shared/app/admin/refreshUser.js"),
+    import("../shared/app/admin/replayRejected.js"),
+    import("../shared/app/adminPage/pageRequest.js"),
+    import("../shared/app/adminPage/saveSwitches.js"),
+  ]),
+);
 
 export const adminPageActionRoute = {
   name: "adminPageAction",
@@ -22,17 +28,6 @@ export const adminPageReplayRoute = {
   methods: ["POST"],
   route: "manage/page/rejected/replay",
 } as const;
-
-const actionParams = adminUserParams.extend({
-  action: z.enum(["save", "refresh", "delete", "profile"], {
-    error: 'expected "save", "refresh", "delete" or "profile"',
-  }),
-});
-const replayBody = z.object({
-  queue: z.string({ error: "expected the queue name" }).min(1, "expected the queue name"),
-  id: z.string({ error: "expected the rejected message's id" }).min(1, "expected the rejected message's id"),
-  dryRun: z.boolean({ error: "expected true or false" }).optional(),
-});
 
 async function body(request: HttpRequest): Promise<unknown> {
   const text = await request.text();
@@ -51,9 +46,19 @@ export async function runAdminPageAction(
   context: InvocationContext,
   deps: AppDeps,
 ): Promise<HttpResponseInit> {
+  const [
+    { failureResponse, toResponse, unexpectedResponse },
+    { pageActionParams, parseAdminInput, subscriptionKindQuery },
+    { deleteSubscriptions },
+    { profileTest },
+    { refreshUser },
+    ,
+    { pageAccessFor, refusal },
+    { saveSwitches },
+  ] = await parts();
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, false);
-  const params = parseAdminInput(actionParams, request.params);
+  const params = parseAdminInput(pageActionParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   const { user, action } = params.data;
   const input = await body(request);
@@ -97,9 +102,18 @@ export async function runAdminPageReplay(
   context: InvocationContext,
   deps: Pick<AppDeps, "config" | "rejected" | "queues">,
 ): Promise<HttpResponseInit> {
+  const [
+    { failureResponse, unexpectedResponse },
+    { pageReplayBody, parseAdminInput },
+    ,
+    ,
+    ,
+    { replayRejected },
+    { pageAccessFor, refusal },
+  ] = await parts();
   const access = pageAccessFor(request, deps.config);
   if (!access.ok) return refusal(access, false);
-  const input = parseAdminInput(replayBody, await body(request));
+  const input = parseAdminInput(pageReplayBody, await body(request));
   if (!input.ok) return failureResponse({ kind: "bad_request", reason: input.reason });
   const { queue, id, dryRun } = input.data;
   try {

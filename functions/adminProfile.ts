@@ -1,9 +1,16 @@
 // HTTP (function key) GET manage/users/{user}/profile — the profile test: Graph GET /me (delegated) or /users/{mailbox}.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
-import { profileTest } from "../shared/app/admin/profileTest.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The use case, its input schemas and its outcome mapping load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/profileTest.js"),
+  ]),
+);
 
 export const adminProfileRoute = {
   name: "manageUserProfile",
@@ -16,6 +23,8 @@ export async function runAdminProfile(
   context: InvocationContext,
   deps: Pick<AppDeps, "users" | "graph" | "config" | "signIn">,
 ): Promise<HttpResponseInit> {
+  const [{ failureResponse, toResponse, unexpectedResponse }, { adminUserParams, parseAdminInput }, { profileTest }] =
+    await parts();
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   try {

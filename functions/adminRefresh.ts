@@ -2,9 +2,17 @@
 // queue a full resync.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput, subscriptionKindQuery } from "../shared/app/admin/adminParams.js";
-import { refreshUser, type RefreshDeps } from "../shared/app/admin/refreshUser.js";
+import type { RefreshDeps } from "../shared/app/admin/refreshUser.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The use case, its input schemas and its outcome mapping load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/refreshUser.js"),
+  ]),
+);
 
 export const adminRefreshRoute = {
   name: "manageUserRefresh",
@@ -18,6 +26,11 @@ export async function runAdminRefresh(
   context: InvocationContext,
   deps: RefreshDeps,
 ): Promise<HttpResponseInit> {
+  const [
+    { failureResponse, toResponse, unexpectedResponse },
+    { adminUserParams, parseAdminInput, subscriptionKindQuery },
+    { refreshUser },
+  ] = await parts();
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   const query = parseAdminInput(subscriptionKindQuery, Object.fromEntries(request.query.entries()));

@@ -1,22 +1,31 @@
 // HTTP (function key) GET manage/rejected?queue=Q: the messages set aside in the Rejected table, newest first.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import * as z from "zod";
 import { getAppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { parseAdminInput } from "../shared/app/admin/adminParams.js";
-import { listRejected } from "../shared/app/admin/listRejected.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
 import type { ReplayDeps } from "../shared/app/admin/replayRejected.js";
 
-export const adminRejectedRoute = { name: "manageRejectedList", methods: ["GET"], route: "manage/rejected" } as const;
+/** The use case, its query schema and its outcome mapping load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/listRejected.js"),
+  ]),
+);
 
-const query = z.object({ queue: z.string({ error: "expected a queue name" }).min(1).optional() });
+export const adminRejectedRoute = { name: "manageRejectedList", methods: ["GET"], route: "manage/rejected" } as const;
 
 export async function runAdminRejected(
   request: HttpRequest,
   context: InvocationContext,
   deps: Pick<ReplayDeps, "config" | "rejected">,
 ): Promise<HttpResponseInit> {
-  const params = parseAdminInput(query, { queue: request.query.get("queue") ?? undefined });
+  const [
+    { failureResponse, toResponse, unexpectedResponse },
+    { parseAdminInput, rejectedListQuery },
+    { listRejected },
+  ] = await parts();
+  const params = parseAdminInput(rejectedListQuery, { queue: request.query.get("queue") ?? undefined });
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   try {
     return toResponse(await listRejected(deps, params.data.queue), 200);

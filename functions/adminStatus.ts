@@ -1,10 +1,17 @@
 // HTTP (function key) GET manage/users/{user}/status: the user's settings, status and subscriptions (state masked).
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
-import { failureResponse, toResponse, unexpectedResponse } from "../shared/app/admin/adminOutcome.js";
-import { adminUserParams, parseAdminInput } from "../shared/app/admin/adminParams.js";
-import { getUserStatus } from "../shared/app/admin/getUserStatus.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
 import type { AppDeps } from "../shared/app/appDeps.js";
+
+/** The use case, its input schemas and its outcome mapping load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([
+    import("../shared/app/admin/adminOutcome.js"),
+    import("../shared/app/admin/adminParams.js"),
+    import("../shared/app/admin/getUserStatus.js"),
+  ]),
+);
 
 // Not "admin/…": the Functions host reserves routes starting with "admin" for its own API and refuses such functions.
 export const adminStatusRoute = {
@@ -18,6 +25,8 @@ export async function runAdminStatus(
   context: InvocationContext,
   deps: Pick<AppDeps, "now" | "users" | "subscriptions" | "taskLists">,
 ): Promise<HttpResponseInit> {
+  const [{ failureResponse, toResponse, unexpectedResponse }, { adminUserParams, parseAdminInput }, { getUserStatus }] =
+    await parts();
   const params = parseAdminInput(adminUserParams, request.params);
   if (!params.ok) return failureResponse({ kind: "bad_request", reason: params.reason });
   try {

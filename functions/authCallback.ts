@@ -1,8 +1,12 @@
 // HTTP (anonymous) GET auth/callback — Entra's redirect after sign-in: state check, code redemption, a result page.
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { completeSignIn } from "../shared/app/auth/completeSignIn.js";
-import { signInFailure, signInResponse } from "../shared/app/auth/signInResponse.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The sign-in use case and its answer pages load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([import("../shared/app/auth/completeSignIn.js"), import("../shared/app/auth/signInResponse.js")]),
+);
 
 export const authCallbackRoute = { name: "authCallback", methods: ["GET"], route: "auth/callback" } as const;
 
@@ -11,6 +15,7 @@ export async function runAuthCallback(
   context: InvocationContext,
   deps: Pick<AppDeps, "users" | "signIn" | "now" | "queues" | "config">,
 ): Promise<HttpResponseInit> {
+  const [{ completeSignIn }, { signInFailure, signInResponse }] = await parts();
   const q = request.query;
   try {
     return signInResponse(

@@ -1,8 +1,12 @@
 // HTTP (anonymous) GET auth/signin?user=JSMITH — the link a user opens: redirect to Entra sign-in (code + PKCE).
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { getAppDeps, type AppDeps } from "../shared/app/appDeps.js";
-import { signInFailure, signInResponse } from "../shared/app/auth/signInResponse.js";
-import { startSignIn } from "../shared/app/auth/startSignIn.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The sign-in use case and its answer pages load with the first request, not at a cold start. */
+const parts = onFirstUse(() =>
+  Promise.all([import("../shared/app/auth/signInResponse.js"), import("../shared/app/auth/startSignIn.js")]),
+);
 
 export const authSignInRoute = { name: "authSignIn", methods: ["GET"], route: "auth/signin" } as const;
 
@@ -11,6 +15,7 @@ export async function runAuthSignIn(
   context: InvocationContext,
   deps: Pick<AppDeps, "users" | "signIn" | "now">,
 ): Promise<HttpResponseInit> {
+  const [{ signInFailure, signInResponse }, { startSignIn }] = await parts();
   try {
     return signInResponse(await startSignIn(deps, request.query.get("user")));
   } catch (error) {

@@ -3,8 +3,12 @@ import { app, type InvocationContext } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import { recordSignInRequired } from "../shared/app/auth/recordSignInRequired.js";
 import { deliveryInfoFrom, type DispatchOutcome } from "../shared/app/dispatchMessage.js";
-import { dispatchPull, type PullDeps } from "../shared/app/dispatchPull.js";
-import { buildPullHandlers } from "../shared/app/pullHandlers.js";
+import type { PullDeps } from "../shared/app/dispatchPull.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The pull use cases (and the Graph client they call) load with the first message, not at a cold start. */
+const pullHandlers = onFirstUse(() => import("../shared/app/pullHandlers.js"));
+const pullDispatch = onFirstUse(() => import("../shared/app/dispatchPull.js"));
 
 export interface PullWorkerDeps extends Omit<PullDeps, "log"> {
   queue: string;
@@ -13,7 +17,7 @@ export interface PullWorkerDeps extends Omit<PullDeps, "log"> {
 let defaults: Promise<PullWorkerDeps> | undefined;
 function defaultDeps(): Promise<PullWorkerDeps> {
   if (!defaults) {
-    defaults = getAppDeps().then((deps) => ({
+    defaults = Promise.all([getAppDeps(), pullHandlers()]).then(([deps, { buildPullHandlers }]) => ({
       queue: deps.config.pullQueue,
       handlers: buildPullHandlers(deps),
       rejected: deps.rejected,
@@ -29,12 +33,13 @@ function defaultDeps(): Promise<PullWorkerDeps> {
  * Returns normally → the host completes the message (also when it was set aside, or rescheduled after a Retry-After:
  * see dispatchMessage); throws → abandon, redelivery.
  */
-export function runPullWorker(
+export async function runPullWorker(
   message: unknown,
   context: InvocationContext,
   deps: PullWorkerDeps,
 ): Promise<DispatchOutcome> {
   const delivery = deliveryInfoFrom(deps.queue, context.triggerMetadata);
+  const { dispatchPull } = await pullDispatch();
   return dispatchPull(message, delivery, { ...deps, log: context });
 }
 

@@ -3,15 +3,19 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { getAppDeps } from "../shared/app/appDeps.js";
 import type { FanOutDeps, FanOutSummary } from "../shared/app/nightly/fanOutResync.js";
-import { fanOutTaskPoll } from "../shared/app/tasks/pollTasks.js";
+import { onFirstUse } from "../shared/app/onFirstUse.js";
+
+/** The poll fan-out loads with the first run, not at a cold start. */
+const pollTasks = onFirstUse(() => import("../shared/app/tasks/pollTasks.js"));
 
 /** A late run just runs (the next one follows on schedule; a missed run only delays changes). */
-export function runTaskPoll(
+export async function runTaskPoll(
   timer: Timer,
   context: InvocationContext,
   deps: FanOutDeps,
 ): Promise<FanOutSummary | undefined> {
   if (timer.isPastDue) context.warn("task poll: the timer is past due; running now");
+  const { fanOutTaskPoll } = await pollTasks();
   return fanOutTaskPoll(deps, context);
 }
 

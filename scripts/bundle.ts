@@ -1,6 +1,7 @@
 // Builds the deployable bundle (package.json "main"): functions/index.ts and every dependency as ESM, split at the
-// dynamic import()s of the composition root (shared/app/appDeps.ts) and the table factory, so a cold start loads the
-// registrations and the SDKs load with the first invocation that needs them. No node_modules in the package.
+// dynamic import()s of the triggers (each loads its use case on first use), the composition root
+// (shared/app/appDeps.ts) and the table factory, so a cold start loads the registrations and the use cases, schemas
+// and SDKs load with the first invocation that needs them. No node_modules in the package.
 // `npm run build` runs it after tsc.
 import { builtinModules } from "node:module";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";

@@ -126,6 +126,10 @@ export async function nightlyResync(
         ],
         [`${label}: peak RSS MiB (before the run)`, `${fmt(r.out.peakRss / MiB)} (${fmt(r.out.rssBefore / MiB)})`],
         [
+          `${label}: peak V8 heap reserved / outside the heap MiB`,
+          `${fmt(r.out.peakHeapTotal / MiB)} / ${fmt(r.out.peakExternal / MiB)}`,
+        ],
+        [
           `${label}: heap after a full GC, before → after the run MiB`,
           `${fmt(r.out.heapBefore / MiB)} → ${fmt(r.out.heapAfter / MiB)}`,
         ],

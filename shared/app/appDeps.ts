@@ -3,7 +3,6 @@
 // bundle each lands in a chunk of its own that the first invocation loads (see scripts/bundle.ts), so a cold start
 // pays for the registrations only. Type-only imports below cost nothing at run time.
 import type { Config } from "../config/config.js";
-import { getConfig } from "../config/config.js";
 import type { AttachmentBlobs } from "../adapters/blob/attachmentBlobs.js";
 import type { GraphGateway } from "../adapters/graph/graphGateway.js";
 import type { QueueSender } from "../adapters/servicebus/queueSender.js";
@@ -128,7 +127,8 @@ let shared: Promise<AppDeps> | undefined;
 /** The process-wide dependencies of the deployed app (settings from process.env, validated once). */
 export function getAppDeps(): Promise<AppDeps> {
   if (!shared) {
-    shared = createAppDeps(getConfig());
+    // The settings schema is built on first use too (with the zod schemas of config.ts and connections.ts).
+    shared = import("../config/config.js").then(({ getConfig }) => createAppDeps(getConfig()));
     shared.catch(() => (shared = undefined));
   }
   return shared;

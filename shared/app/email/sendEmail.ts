@@ -10,7 +10,6 @@ import { blobRefProblem } from "../../domain/messages/blobNames.js";
 import { AppError, SignInRequiredError, TransientError, toAppError } from "../../domain/errors.js";
 import { pushMessageId } from "../../domain/messages/messageIds.js";
 import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
-import { UPLOAD_CHUNK_BYTES } from "../../adapters/graph/graphGateway.js";
 import { MailSendLogTable } from "../../adapters/tables/mailSendLogTable.js";
 import { SentMailTable, type SentMailRecord } from "../../adapters/tables/sentMailTable.js";
 import type { AppDeps } from "../appDeps.js";
@@ -28,14 +27,12 @@ import {
 } from "../../domain/email/emailPlan.js";
 import { emailOutcome } from "./emailOutcome.js";
 import { sendInbound } from "../sendInbound.js";
-import {
-  addAttachment,
-  deleteMessage,
-  findTaggedMessages,
-  listAttachments,
-  uploadRange,
-} from "../../adapters/graph/mailboxMessages.js";
+import { onFirstUse } from "../onFirstUse.js";
 import { EXCHANGE_SEND_RATE, nextSendSlot, type SendRate } from "../../domain/email/sendSlot.js";
+
+/** The mailbox operations (and the Graph client behind them) load with the first email, not at a cold start. */
+const mailboxMessages = onFirstUse(() => import("../../adapters/graph/mailboxMessages.js"));
+const graphGateway = onFirstUse(() => import("../../adapters/graph/graphGateway.js"));
 
 export type EmailDeps = Pick<AppDeps, "config" | "now" | "users" | "graph" | "queues" | "blobs">;
 
@@ -164,7 +161,7 @@ export async function handleEmailPush(
   // 2. A previous attempt may have sent (or left a draft): look before anything else.
   let leftoverDraft: string | undefined;
   if (existing) {
-    const tagged = await findTaggedMessages(deps.graph, existing.mailbox, emailKey);
+    const tagged = await (await mailboxMessages()).findTaggedMessages(deps.graph, existing.mailbox, emailKey);
     const sentItem = tagged.find((m) => !m.isDraft);
     if (sentItem) {
       log("a previous attempt already sent it; recording SENT without sending again");
@@ -265,13 +262,17 @@ export async function handleEmailPush(
       );
     }
     const draftId = leftoverDraft ?? (await s.sent.get(user, messageKey))?.draftId;
-    if (draftId) await deleteMessage(deps.graph, mailbox, draftId).catch(() => undefined);
+    if (draftId)
+      await mailboxMessages()
+        .then((m) => m.deleteMessage(deps.graph, mailbox, draftId))
+        .catch(() => undefined);
     return fail(failureOf(e, mode), mailbox);
   }
 
   // 8. The sent item's id, when Graph already shows it (best effort: sendMail and /send return none).
   let sentId: string | undefined;
   try {
+    const { findTaggedMessages } = await mailboxMessages();
     sentId = (await findTaggedMessages(deps.graph, mailbox, emailKey)).find((m) => !m.isDraft)?.id;
   } catch (error) {
     log(`sent; its Graph id is not known (${toAppError(error).code})`);
@@ -355,6 +356,10 @@ async function completeDraft(
   attachments: readonly ResolvedAttachment[],
   reused: boolean,
 ): Promise<void> {
+  const [{ addAttachment, listAttachments, uploadRange }, { UPLOAD_CHUNK_BYTES }] = await Promise.all([
+    mailboxMessages(),
+    graphGateway(),
+  ]);
   const present = reused ? await listAttachments(deps.graph, mailbox, draftId) : [];
   for (const a of attachments) {
     // By name: Graph's attachment `size` need not equal the file's byte count. An upload session's attachment only

@@ -43,6 +43,31 @@ export async function beforeDeadline<T>(promise: Promise<T>, deadline: number, w
   }
 }
 
+type SubscriptionReads = Pick<AppDeps["subscriptions"], "getBySubscriptionId">;
+type IndexEntry = Awaited<ReturnType<SubscriptionReads["getBySubscriptionId"]>>;
+
+/** Point reads under way, per Subscriptions table: a POST for a subscription whose read is in flight shares it. */
+const readsInFlight = new WeakMap<SubscriptionReads, Map<string, Promise<IndexEntry>>>();
+
+/**
+ * The subscription's index row, read once for every POST that asks while the read is under way (Graph posts the
+ * changes of one subscription in bursts; under load they queue behind the same read). Nothing is kept after the read
+ * settles: the next POST reads again, so a deleted or renewed subscription is seen at once.
+ */
+export function readSubscription(subscriptions: SubscriptionReads, id: string): Promise<IndexEntry> {
+  let reads = readsInFlight.get(subscriptions);
+  if (!reads) {
+    reads = new Map();
+    readsInFlight.set(subscriptions, reads);
+  }
+  const pending = reads.get(id);
+  if (pending) return pending;
+  const table = reads;
+  const read = subscriptions.getBySubscriptionId(id).finally(() => table.delete(id));
+  table.set(id, read);
+  return read;
+}
+
 /** A subscription id as posted (anyone can post): control characters masked, length capped, for a safe log line. */
 const forLog = (id: string) =>
   [...id.slice(0, 100)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? "?" : c)).join("");
@@ -68,7 +93,7 @@ export function lifecycleMessageId(n: LifecycleNotification, receivedAt: Date): 
 }
 
 /**
- * One point read per distinct subscription id (in parallel), screenNotifications, then one PULL message per accepted
+ * One point read per distinct subscription id (in parallel; shared with concurrent POSTs), screenNotifications, then one PULL message per accepted
  * subscription (MSEVENT / MSTASK) and one per accepted lifecycle notification (LIFECYCLE), SessionId = user. No Graph
  * call, no table write. More than MAX_SUBSCRIPTIONS_PER_POST distinct ids → "invalid" before any read.
  * Reads and sends share a deadline (`deadline` epoch ms, else now + `deadlineMs`): past it the answer is 503 and Graph posts
@@ -89,7 +114,7 @@ export async function acceptNotifications(
   let known: Map<string, KnownSubscription | undefined>;
   try {
     const entries = await beforeDeadline(
-      Promise.all(ids.map((id) => deps.subscriptions.getBySubscriptionId(id))),
+      Promise.all(ids.map((id) => readSubscription(deps.subscriptions, id))),
       deadline,
       "reading the subscriptions",
     );

@@ -76,6 +76,18 @@ describe("acceptNotifications", () => {
     );
   });
 
+  it("POSTs for one subscription arriving while its read is in flight share that read; a later POST reads again", async () => {
+    const subscriptions = new CountingSubscriptions(rig.deps.subscriptions.client);
+    const deps = { ...rig.deps, subscriptions };
+    const post = (event: string) =>
+      acceptNotifications(deps, [changeNotification(js.subscriptionId, js.clientState, event, 'W/"s"')], log, GENEROUS);
+    const together = await Promise.all([post("s1"), post("s2"), post("s3")]);
+    expect(together.map((o) => o.status === "accepted" && o.enqueued)).toEqual([1, 1, 1]);
+    expect(subscriptions.reads).toEqual([js.subscriptionId]);
+    expect(await post("s4")).toMatchObject({ status: "accepted", enqueued: 1 });
+    expect(subscriptions.reads).toEqual([js.subscriptionId, js.subscriptionId]);
+  });
+
   it("logs a posted subscription id without its control characters and at most 100 characters long", async () => {
     lines.length = 0;
     const outcome = await acceptNotifications(
