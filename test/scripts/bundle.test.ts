@@ -183,6 +183,7 @@ describe("the deployable bundle", () => {
       expect(ignore).toContain(excluded);
     // Nothing in .funcignore drops the bundle's chunks.
     expect(ignore.some((line) => line && /^(dist\/?|dist\/bundle.*|chunks.*|\*\.js)$/.test(line))).toBe(false);
-    expect(bundle.bytes).toBeGreaterThan(100_000);
+    // main holds every trigger's registration and thin shell (the use cases are chunks loaded on first use).
+    expect(bundle.bytes).toBeGreaterThan(20_000);
   });
 });
