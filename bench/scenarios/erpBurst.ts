@@ -78,7 +78,7 @@ export async function runBurst(
 
 export async function erpBurst(rig: BenchRig, options: BurstOptions): Promise<ScenarioResult> {
   const name = `1. ${options.changes} ERP changes for one user`;
-  const user = { userId: "BENCHBURST", mailbox: "jsmith@contoso.test" };
+  const user = { userId: "BENCHBURST", mailbox: "adoe@contoso.test" };
   for (const userId of [user.userId, `${user.userId}2`]) {
     await rig.deps.users.upsertUser({ ...user, userId, syncAppointments: true, defaultCompany: "1" });
   }
