@@ -2,7 +2,8 @@
 // and collect the erp-inbound messages and link changes that commitPull then carries out in order.
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import { AppError } from "../../domain/errors.js";
-import type { Link } from "../../domain/sync/link.js";
+import type { ItemKind, Link } from "../../domain/sync/link.js";
+import type { InboundMessage } from "../../domain/messages/inboundMessage.js";
 import { decideOrphan } from "../../domain/sync/orphan.js";
 import {
   decideFetchedRemoval,
@@ -16,7 +17,7 @@ import type { SyncWindow } from "../../domain/window.js";
 import type { AppDeps } from "../appDeps.js";
 import type { Logger } from "../dispatchMessage.js";
 import type { InboundOut } from "../sendInbound.js";
-import { inboundFromDecision } from "./inboundFromDecision.js";
+import { inboundFromDecision, type InboundDecision } from "./inboundFromDecision.js";
 import { linkOfErpKey } from "./links.js";
 import type { DeltaChange } from "../../adapters/graph/delta.js";
 import { switchesOf, type ItemGateway } from "./pushItem.js";
@@ -135,20 +136,38 @@ async function record<O extends OutlookItem, D, P>(
     out.linkSaves.push(d.link);
     return;
   }
+  const made = pullOutOf(run, app.kind, d);
+  if (!made) return;
+  out.messages.push(made.out);
+  if (made.linkSave) out.linkSaves.push(made.linkSave);
+}
+
+/**
+ * The message of an inbound decision and what commitPull does around it: a DELETE tombstones its link first; an
+ * UPDATE of a live link carries the link, saved after sending only if it is still that version
+ * (recheckLinkedUpdates); any other link is saved with the round's others. A message the ERP contract refuses is
+ * logged and not sent (undefined).
+ */
+export function pullOutOf<D>(
+  run: PullRun,
+  kind: { name: ItemKind; noun: string },
+  d: InboundDecision<D>,
+): { out: PullOut; linkSave?: Link } | undefined {
+  let message: InboundMessage;
   try {
-    const message = inboundFromDecision(app.kind.name, run.user.userId, d);
-    const version = d.link.link.outlookChangeKey || undefined;
-    if (d.link.op === "tombstone") out.messages.push({ message, tombstone: d.link.link });
-    else if (d.op === "UPDATE" && d.link.link.version !== undefined) {
-      out.messages.push({ message, version, update: { link: d.link.link } });
-      return;
-    } else out.messages.push({ message, version });
+    message = inboundFromDecision(kind.name, run.user.userId, d);
   } catch (error) {
     const e = error instanceof AppError ? error : undefined;
-    run.log.error(`${noun} ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`);
-    return;
+    run.log.error(
+      `${kind.noun} ${d.outlookId} of ${run.user.userId} not sent to the ERP: ${e?.message ?? String(error)}`,
+    );
+    return undefined;
   }
-  if (d.link.op === "upsert") out.linkSaves.push(d.link.link);
+  const { op, link } = d.link;
+  if (op === "tombstone") return { out: { message, tombstone: link } };
+  const version = link.outlookChangeKey || undefined;
+  if (d.op === "UPDATE" && link.version !== undefined) return { out: { message, version, update: { link } } };
+  return { out: { message, version }, linkSave: link };
 }
 
 /** The decision as the kind's admitCreate lets it go (a CREATE with its action type); undefined: refused, logged. */

@@ -3,9 +3,8 @@
 import type { Link } from "../../domain/sync/link.js";
 import { decidePulledPage, type PullItemContext } from "../../domain/sync/pullItem.js";
 import type { OutlookItem } from "../../domain/sync/syncKind.js";
-import { inboundFromDecision } from "./inboundFromDecision.js";
 import { linkOfErpKey } from "./links.js";
-import type { PullEffects, PullKindOf, PullOut, PullRun } from "./planPullRound.js";
+import { pullOutOf, type PullEffects, type PullKindOf, type PullOut, type PullRun } from "./planPullRound.js";
 
 /**
  * Each UPDATE decided on a live link (`update`) is checked against the link as stored now:
@@ -42,29 +41,33 @@ async function recheck<O extends OutlookItem, D, P>(
   const { deps, log, user } = run;
   const noun = app.kind.noun;
   const about = `${noun} ${decided.outlookId} of ${user.userId} (${decided.kco}|${decided.hsaRef ?? ""})`;
-  const now =
+  const stored =
     decided.hsaRef === null
       ? undefined
       : await linkOfErpKey(deps, app.kind.name, user.userId, decided.kco, decided.hsaRef);
-  if (!now || now.outlookId !== decided.outlookId || now.state !== undefined) {
+  if (!stored || stored.outlookId !== decided.outlookId || stored.state !== undefined) {
     log.warn(`${about}: deleted or re-created by the ERP's push meanwhile; its Outlook edit is not sent`);
     return undefined;
   }
-  if (now.version === decided.version) return { ...out, update: { link: decided, expectedVersion: now.version } };
+  if (stored.version === decided.version) return { ...out, update: { link: decided, expectedVersion: stored.version } };
   const whole = await app.items.get(decided.outlookId);
   if (!whole) {
     log.warn(`${about}: gone since it was read; its removal comes with the next change`);
     return undefined;
   }
-  const [d] = decidePulledPage(app.kind, app.rules, { ...ctx, links: new Map([[now.outlookId, now]]) }, [whole], true);
+  const [d] = decidePulledPage(
+    app.kind,
+    app.rules,
+    { ...ctx, links: new Map([[stored.outlookId, stored]]) },
+    [whole],
+    true,
+  );
   if (d?.type !== "inbound" || d.op !== "UPDATE" || d.link.op !== "upsert") {
     log.log(`${about}: written by the ERP's push meanwhile; nothing newer in Outlook to send`);
     return undefined;
   }
+  const again = pullOutOf(run, app.kind, d)?.out;
+  if (!again?.update) return undefined;
   log.log(`${about}: written by the ERP's push meanwhile; Outlook's newer edit is sent`);
-  return {
-    message: inboundFromDecision(app.kind.name, user.userId, d),
-    version: d.link.link.outlookChangeKey || undefined,
-    update: { link: d.link.link, expectedVersion: now.version },
-  };
+  return { ...again, update: { ...again.update, expectedVersion: stored.version } };
 }
