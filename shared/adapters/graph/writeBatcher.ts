@@ -54,6 +54,14 @@ export function writeRequestsOf(items: readonly Pick<Queued, "spec">[]): WriteRe
   }));
 }
 
+/**
+ * `read` once per batch invocation for `key` when there is a batcher (every handler of the batch shares the answer),
+ * else once per call.
+ */
+export function readOnce<T>(writes: WriteBatcher | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  return writes ? writes.once(key, read) : read();
+}
+
 export class WriteBatcher {
   private running = 0;
   private inFlight = 0;

@@ -13,7 +13,7 @@ import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { PushContext } from "../dispatchPush.js";
-import type { WriteBatcher } from "../../adapters/graph/writeBatcher.js";
+import { readOnce, type WriteBatcher } from "../../adapters/graph/writeBatcher.js";
 import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { pushItem, type ItemGateway, type PushKindOf } from "../sync/pushItem.js";
 import { loadAppointmentUser } from "./loadAppointmentUser.js";
@@ -92,9 +92,8 @@ export async function handleAppointmentPush(deps: AppDeps, message: AppointmentP
   const window = currentWindow(deps, deps.now());
   const appointment = message.op === "DELETE" ? undefined : await toErpAppointment(deps, message);
   const writes = appointment !== undefined && user.syncAppointments;
-  const zone = () => mailboxWriteZone(deps, user, hctx.log);
   // In a batch every handler of the user needs the zone: one read for all of them.
-  const writeZone = () => (hctx.writes ? hctx.writes.once(`zone|${user.userId}`, zone) : zone());
+  const writeZone = () => readOnce(hctx.writes, `zone|${user.userId}`, () => mailboxWriteZone(deps, user, hctx.log));
   const kind = writes ? appointmentPushKindIn(await writeZone()) : appointmentPushKind;
   await pushItem(deps, user, hctx.log, window, kind, eventGateway(deps, user, hctx.writes), {
     op: message.op,

@@ -11,7 +11,7 @@ import type { PushMessageOf } from "../../domain/messages/pushMessage.js";
 import type { UserSettings } from "../../domain/users/userSettings.js";
 import type { AppDeps } from "../appDeps.js";
 import type { PushContext } from "../dispatchPush.js";
-import type { WriteBatcher } from "../../adapters/graph/writeBatcher.js";
+import { readOnce, type WriteBatcher } from "../../adapters/graph/writeBatcher.js";
 import { currentWindow } from "../sync/currentWindow.js";
 import { actionTypeDescription } from "../sync/actionTypeDescription.js";
 import { loadUser } from "../sync/loadUser.js";
@@ -74,7 +74,7 @@ export function taskGateway(
   let listId: Promise<string> | undefined;
   const find = () => findTaskList(deps, user).then((l) => l.id);
   // In a batch every handler of the user looks the list up: one lookup for all of them.
-  const list = () => (listId ??= writes ? writes.once(`taskList|${user.userId}`, find) : find());
+  const list = () => (listId ??= readOnce(writes, `taskList|${user.userId}`, find));
   const patchOf = (body: GraphTaskBody): Record<string, unknown> => {
     const { linkedResources: _created, ...patch } = body;
     return patch;
@@ -88,7 +88,7 @@ export function taskGateway(
     async findWritten(kco, hsaRef) {
       const read = async () => deps.graph.listTasks(mailbox, await list());
       // In a batch one read of the list serves every create (their keys differ; a same-key later one has a link).
-      const tasks = await (writes ? writes.once(`tasks|${user.userId}`, read) : read());
+      const tasks = await readOnce(writes, `tasks|${user.userId}`, read);
       return tasks.find((t) => {
         const key = erpKeyOfLinkedResources(t.linkedResources ?? []);
         return key !== null && key.kco === kco && key.hsaRef === hsaRef;

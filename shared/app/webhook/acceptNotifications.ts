@@ -93,12 +93,12 @@ export function lifecycleMessageId(n: LifecycleNotification, receivedAt: Date): 
 }
 
 /**
- * One point read per distinct subscription id (in parallel; shared with concurrent POSTs), screenNotifications, then one PULL message per accepted
- * subscription (MSEVENT / MSTASK) and one per accepted lifecycle notification (LIFECYCLE), SessionId = user. No Graph
- * call, no table write. More than MAX_SUBSCRIPTIONS_PER_POST distinct ids → "invalid" before any read.
- * Reads and sends share a deadline (`deadline` epoch ms, else now + `deadlineMs`): past it the answer is 503 and Graph posts
- * again (a send that still completes later makes the retry a duplicate, which Service Bus drops). Rejected items are
- * logged with the subscription id and reason only — never a clientState.
+ * One point read per distinct subscription id (in parallel; shared with concurrent POSTs), screenNotifications, then
+ * one PULL message per accepted subscription (MSEVENT / MSTASK) and one per accepted lifecycle notification
+ * (LIFECYCLE), SessionId = user. No Graph call, no table write. More than MAX_SUBSCRIPTIONS_PER_POST distinct ids →
+ * "invalid" before any read. Reads and sends share a deadline (`deadline` epoch ms, else now + `deadlineMs`): past it
+ * the answer is 503 and Graph posts again (a send that still completes later makes the retry a duplicate, which
+ * Service Bus drops). Rejected items are logged with the subscription id and reason only — never a clientState.
  */
 export async function acceptNotifications(
   deps: Deps,
